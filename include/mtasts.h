@@ -1,0 +1,1339 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file mtasts.h
+ * @brief libmtasts: MTA-STS (RFC 8461) records, policies and MX matching.
+ *
+ * This is the only public header of libmtasts. Everything it declares is
+ * part of the stable 1.x ABI described in docs/abi.md: no exported function
+ * ever changes its signature or meaning, enum values are never renumbered,
+ * and new symbols arrive in new version nodes of the linker map.
+ *
+ * Requirement ids in this file (R-xx, A-xx, S-xx, E-xxxx) refer to the
+ * project's RFC 8461 digest (spec/rfc8461-digest.md).
+ *
+ * @section conventions Conventions that hold for every function
+ *
+ * - **Status codes.** Functions that can fail return an `int` status:
+ *   #MTASTS_OK (0) on success, a negative ::mtasts_status on failure.
+ *   mtasts_strerror() turns any status into static text.
+ * - **Out-parameters first.** `mtasts_x_parse(&out, …)` stores the new object
+ *   in `*out` on success and sets `*out` to NULL on every failure (when `out`
+ *   itself is not NULL). A failed call has no side effect except the
+ *   diagnostics it appends.
+ * - **Ownership.** Every object made by a `*_new`, `*_parse`, `*_select` or
+ *   `*_build` function belongs to the caller, who releases it with the
+ *   matching `*_free` function; every `*_free` accepts NULL. Strings returned
+ *   by accessors are borrowed: they stay valid until the owning object is
+ *   freed. Strings the library allocates for the caller (`*_format_alloc`)
+ *   are released with mtasts_free(), never with free(), so that bindings with
+ *   another allocator stay correct.
+ * - **Inputs are copied.** The library keeps no pointer into caller memory;
+ *   an input buffer can be reused as soon as a call returns.
+ * - **Untrusted input.** Parsers take a pointer and a length, accept every
+ *   byte value (NUL included), never read outside `[text, text + len)`, and
+ *   enforce the size caps below. Other string arguments (builder values,
+ *   host names) are NUL-terminated C strings.
+ * - **Diagnostics.** Parsers and validators append every problem they find
+ *   to an optional ::mtasts_diag list (pass NULL to skip them). The status of
+ *   the first error found is also the return value.
+ * - **Flags.** Every parse and format call takes `unsigned int flags`. Bits
+ *   the library does not know make the call fail with #MTASTS_EINVAL, so a
+ *   caller can probe for features of newer versions.
+ * - **Threads and locale.** There is no global mutable state. Every function
+ *   is reentrant. Parsed and built objects are immutable and may be read from
+ *   any number of threads at once; a builder or a diagnostics list must not
+ *   be used by two threads at the same time. Nothing depends on the C locale:
+ *   case folding is ASCII-only (A-06, R-39).
+ */
+#ifndef MTASTS_H
+#define MTASTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mtasts-version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @cond INTERNAL */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define MTASTS_EXPORT __attribute__((visibility("default")))
+#define MTASTS_NODISCARD __attribute__((warn_unused_result))
+#else
+#define MTASTS_EXPORT
+#define MTASTS_NODISCARD
+#endif
+/** @endcond */
+
+/* ======================================================================= */
+/**
+ * @defgroup version Version
+ * @brief Run-time version of the library.
+ *
+ * The macros in mtasts-version.h give the version of the headers an
+ * application was compiled with; these functions give the version of the
+ * shared object it runs with. An MTA can warn at start-up when the run-time
+ * library is older than its headers:
+ * @code
+ * if (mtasts_version() < MTASTS_VERSION_HEX)
+ *         warn("libmtasts %s is older than the headers (%s)",
+ *              mtasts_version_string(), MTASTS_VERSION_STRING);
+ * @endcode
+ * @{
+ */
+
+/**
+ * @brief The run-time library version as 0xMMmmuu (major, minor, micro).
+ * @return The version number, comparable with #MTASTS_VERSION_HEX.
+ * @since 1.0
+ */
+MTASTS_EXPORT unsigned int mtasts_version(void);
+
+/**
+ * @brief The run-time library version as a string, e.g. "1.0.0".
+ * @return A static string; never NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_version_string(void);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup errors Status codes
+ * @brief What every fallible call returns.
+ * @{
+ */
+
+/**
+ * @brief Status codes. 0 is success; failures are negative.
+ *
+ * Values are fixed forever; new codes are only appended (with the next
+ * lower number). A parse that finds several problems returns the status of
+ * the first error; the full list is in the ::mtasts_diag it was given.
+ * @since 1.0
+ */
+enum mtasts_status {
+	/** Success. */
+	MTASTS_OK = 0,
+	/** Memory allocation failed. Nothing was leaked or half-built. */
+	MTASTS_ENOMEM = -1,
+	/** Invalid argument: a required pointer was NULL, an enum value or an
+	 *  index was out of range, a flag bit is unknown, or a builder value
+	 *  is not allowed (a registered name used as an extension, a duplicate
+	 *  extension). */
+	MTASTS_EINVAL = -2,
+	/** The input does not follow the grammar (RFC 8461 §3.1, §3.2): a
+	 *  malformed line or field, a forbidden byte, an empty input. */
+	MTASTS_ESYNTAX = -3,
+	/** The input exceeds one of the size caps (#MTASTS_POLICY_MAX_SIZE,
+	 *  #MTASTS_POLICY_MAX_LINE, #MTASTS_POLICY_MAX_MX,
+	 *  #MTASTS_MAX_EXTENSIONS, #MTASTS_RECORD_MAX_SIZE,
+	 *  #MTASTS_RRSET_MAX). */
+	MTASTS_ETOOLARGE = -4,
+	/** The version is missing or wrong: the record does not start with
+	 *  `v=STSv1` (R-02), or the policy has no valid `version: STSv1`
+	 *  (R-14). */
+	MTASTS_EVERSION = -5,
+	/** The record has no valid `id` (1–32 letters or digits, R-03, A-12),
+	 *  or a caller's id is invalid. */
+	MTASTS_EID = -6,
+	/** The policy has no valid `mode`. */
+	MTASTS_EMODE = -7,
+	/** The policy has no valid `max_age`: missing, not 1–10 digits, or
+	 *  above 31557600 (R-16, A-07). */
+	MTASTS_EMAXAGE = -8,
+	/** An `mx` pattern is invalid (R-18…R-20), or a `testing`/`enforce`
+	 *  policy has none (R-17, A-28). */
+	MTASTS_EMX = -9,
+	/** RRset selection: no TXT RR begins with `v=STSv1` + `;` (R-05, A-01);
+	 *  the domain has no available policy (R-06). */
+	MTASTS_ENORECORD = -10,
+	/** RRset selection: more than one TXT RR is an STSv1 record; the
+	 *  domain has no available policy (R-06). */
+	MTASTS_EMULTIPLE = -11
+};
+
+/**
+ * @brief A short static description of a status code.
+ * @param[in] status A value returned by any libmtasts function.
+ * @return Static English text, never NULL. Unknown values (including
+ *         positive ones) give "unknown status".
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_strerror(int status);
+
+/**
+ * @brief The symbolic name of a status code.
+ * @param[in] status A status code.
+ * @return The enumerator name as a static string (e.g. "MTASTS_EMAXAGE"),
+ *         or NULL if @p status is not a known code.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_status_name(int status);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup diag Diagnostics
+ * @brief Every problem a parse or validation found, with its position.
+ *
+ * A ::mtasts_diag is a list the caller creates once and hands to any number
+ * of calls; each call appends what it finds (it never clears the list).
+ * Every entry has a stable code (::mtasts_diag_code, documented in
+ * docs/diagnostics.md), a severity, a 1-based line and byte column, the
+ * byte offset into the input, and a human message in plain ASCII (bytes
+ * of the input that are not printable ASCII are shown as `\xNN`).
+ *
+ * - For a policy file, the line counts LF terminators; the column is the
+ *   byte column inside that line (a UTF-8 BOM counts as three bytes).
+ * - For a TXT record, the line is the 1-based index of the record within
+ *   the RRset (1 when a single record is parsed) and the column is the byte
+ *   column in the record text (the concatenation of its character-strings).
+ * - A problem of the whole input (a missing field) has line 0 and column 0.
+ *
+ * At most #MTASTS_DIAG_MAX entries are kept; once the list is full, one
+ * #MTASTS_D_TOO_MANY_DIAGNOSTICS warning is added and later entries are
+ * counted but dropped. Return statuses are not affected by that cap.
+ * @{
+ */
+
+/** Opaque list of diagnostics. @since 1.0 */
+typedef struct mtasts_diag mtasts_diag;
+
+/** The most entries one ::mtasts_diag keeps. @since 1.0 */
+#define MTASTS_DIAG_MAX 1000
+
+/** @brief Severity of a diagnostic. Values are fixed. @since 1.0 */
+enum mtasts_severity {
+	/** The input is invalid; the call failed. */
+	MTASTS_SEVERITY_ERROR = 1,
+	/** The input was accepted, but something is wrong or was accepted only
+	 *  because of #MTASTS_PARSE_LENIENT, or was ignored as the RFC says. */
+	MTASTS_SEVERITY_WARNING = 2,
+	/** Information only (used by checks that advise, never by parsers). */
+	MTASTS_SEVERITY_NOTE = 3
+};
+
+/**
+ * @brief Stable diagnostic codes (the registry in docs/diagnostics.md).
+ *
+ * Codes are grouped by hundreds: 1xx input, 2xx TXT records and RRsets,
+ * 3xx policy files, 4xx mx patterns. A code is never renumbered or reused;
+ * new codes are appended. mtasts_diag_code_name() gives each one a stable
+ * kebab-case name, used in the CLI's output.
+ * @since 1.0
+ */
+enum mtasts_diag_code {
+	/** Input (or its canonical form) longer than its cap. */
+	MTASTS_D_TOO_LARGE = 101,
+	/** Policy line longer than #MTASTS_POLICY_MAX_LINE bytes. */
+	MTASTS_D_LINE_TOO_LONG = 102,
+	/** More than #MTASTS_POLICY_MAX_MX `mx` lines. */
+	MTASTS_D_TOO_MANY_MX = 103,
+	/** More than #MTASTS_MAX_EXTENSIONS extension fields. */
+	MTASTS_D_TOO_MANY_EXTENSIONS = 104,
+	/** Empty input. */
+	MTASTS_D_EMPTY = 105,
+	/** A NUL byte. */
+	MTASTS_D_NUL_BYTE = 106,
+	/** A control character (other than the allowed HTAB, CR LF). */
+	MTASTS_D_CONTROL_CHAR = 107,
+	/** A byte above 0x7E where only ASCII is allowed. */
+	MTASTS_D_NON_ASCII = 108,
+	/** Bytes that are not well-formed UTF-8 (RFC 3629) in a policy
+	 *  extension value. */
+	MTASTS_D_INVALID_UTF8 = 109,
+	/** A UTF-8 byte-order mark before the policy. */
+	MTASTS_D_BOM = 110,
+	/** A CR not followed by LF: not a line terminator. */
+	MTASTS_D_BARE_CR = 111,
+	/** TXT record text wrapped in double quotes (zone-file presentation
+	 *  form pasted as the record). */
+	MTASTS_D_QUOTED = 112,
+	/** Whitespace before or after the TXT record text. */
+	MTASTS_D_OUTER_WHITESPACE = 113,
+	/** The diagnostics list is full; later entries were dropped. */
+	MTASTS_D_TOO_MANY_DIAGNOSTICS = 114,
+	/** More than #MTASTS_RRSET_MAX TXT RRs given for selection. */
+	MTASTS_D_TOO_MANY_RECORDS = 115,
+	/** TXT RDATA whose character-string lengths overrun the RDATA. */
+	MTASTS_D_BAD_RDATA = 116,
+
+	/** The record does not start with the exact version tag. */
+	MTASTS_D_TXT_VERSION = 201,
+	/** No field after the version tag. */
+	MTASTS_D_TXT_NO_FIELDS = 202,
+	/** Two `;` with nothing between them. */
+	MTASTS_D_TXT_EMPTY_FIELD = 203,
+	/** Something other than `;` where a field ends (missing `;`,
+	 *  whitespace around `=`, trailing whitespace without `;`). */
+	MTASTS_D_TXT_SYNTAX = 204,
+	/** A field name that is not 1 letter/digit + up to 31 of
+	 *  letter/digit/`_`/`-`/`.`, or a field without `=`. */
+	MTASTS_D_TXT_FIELD_NAME = 205,
+	/** A field value that is empty or holds a byte outside
+	 *  %x21-3A / %x3C / %x3E-7E (R-10). */
+	MTASTS_D_TXT_FIELD_VALUE = 206,
+	/** A later copy of a field: ignored, the first wins. */
+	MTASTS_D_TXT_DUPLICATE = 207,
+	/** A field name that matches a registered one only when case is
+	 *  ignored (`ID=`, `V=`) (A-06). */
+	MTASTS_D_TXT_NAME_CASE = 208,
+	/** Whitespace between `v=STSv1` and `;`: valid by the ABNF but
+	 *  discarded by senders that apply the literal `v=STSv1;` filter
+	 *  (A-01, E-6285). */
+	MTASTS_D_TXT_SPACE_BEFORE_SEMICOLON = 209,
+	/** No RR of the RRset is an STSv1 record. */
+	MTASTS_D_RRSET_NONE = 210,
+	/** More than one RR of the RRset is an STSv1 record. */
+	MTASTS_D_RRSET_MULTIPLE = 211,
+	/** An RR was discarded although it looks like a mistyped STSv1 record
+	 *  (wrong case, leading whitespace, quotes, missing `;`). */
+	MTASTS_D_RRSET_DISCARDED = 212,
+	/** The record has no `id` field. */
+	MTASTS_D_RECORD_ID_MISSING = 220,
+	/** The first `id` is not 1–32 letters or digits. */
+	MTASTS_D_RECORD_ID_INVALID = 221,
+
+	/** An empty or whitespace-only line. */
+	MTASTS_D_POLICY_EMPTY_LINE = 301,
+	/** Whitespace before the field name. */
+	MTASTS_D_POLICY_LEADING_WHITESPACE = 302,
+	/** A line that is not `name: value` (no colon). */
+	MTASTS_D_POLICY_NO_COLON = 303,
+	/** Whitespace between the field name and `:`. */
+	MTASTS_D_POLICY_SPACE_BEFORE_COLON = 304,
+	/** A field name that is not 1 letter/digit + up to 31 of
+	 *  letter/digit/`_`/`-`/`.` (R-22, A-27). */
+	MTASTS_D_POLICY_FIELD_NAME = 305,
+	/** A field name that matches a registered one only when case is
+	 *  ignored (`Mode:`) (A-06). */
+	MTASTS_D_POLICY_NAME_CASE = 306,
+	/** An extension value that is empty or holds a control character or
+	 *  an inner HTAB (R-22). */
+	MTASTS_D_POLICY_EXTENSION_VALUE = 307,
+	/** A later copy of a non-`mx` field: ignored, the first wins (R-11,
+	 *  A-11, A-13). */
+	MTASTS_D_POLICY_DUPLICATE = 308,
+	/** No `version` field. */
+	MTASTS_D_POLICY_VERSION_MISSING = 309,
+	/** The first `version` is not exactly `STSv1`. */
+	MTASTS_D_POLICY_VERSION_INVALID = 310,
+	/** No `mode` field. */
+	MTASTS_D_POLICY_MODE_MISSING = 311,
+	/** The first `mode` is not exactly `enforce`, `testing` or `none`
+	 *  (R-15, A-06, A-13). */
+	MTASTS_D_POLICY_MODE_INVALID = 312,
+	/** No `max_age` field. */
+	MTASTS_D_POLICY_MAX_AGE_MISSING = 313,
+	/** The first `max_age` is not 1–10 digits. */
+	MTASTS_D_POLICY_MAX_AGE_INVALID = 314,
+	/** `max_age` above 31557600 (R-16, A-07, E-7282). */
+	MTASTS_D_POLICY_MAX_AGE_RANGE = 315,
+	/** No `mx` line in a `testing` or `enforce` policy. */
+	MTASTS_D_POLICY_MX_MISSING = 316,
+
+	/** Empty mx pattern. */
+	MTASTS_D_MX_EMPTY = 401,
+	/** An empty label (`..`, leading `.`). */
+	MTASTS_D_MX_EMPTY_LABEL = 402,
+	/** A label longer than 63 bytes (RFC 1035). */
+	MTASTS_D_MX_LABEL_TOO_LONG = 403,
+	/** A name longer than 253 bytes (RFC 1035). */
+	MTASTS_D_MX_NAME_TOO_LONG = 404,
+	/** A label that starts or ends with `-` (RFC 5321 `Ldh-str`). */
+	MTASTS_D_MX_HYPHEN = 405,
+	/** A byte other than letter, digit, `-`, `.`. */
+	MTASTS_D_MX_INVALID_CHAR = 406,
+	/** A trailing dot. */
+	MTASTS_D_MX_TRAILING_DOT = 407,
+	/** `*` other than as a whole first label followed by `.`. */
+	MTASTS_D_MX_WILDCARD = 408,
+	/** A non-ASCII byte: IDNs must be written as A-labels. */
+	MTASTS_D_MX_U_LABEL = 409,
+	/** Several names in one value (space or comma): one `mx:` line per
+	 *  pattern (R-18). */
+	MTASTS_D_MX_LIST = 410,
+	/** A port or address-literal syntax (`:`, `[`, `]`). */
+	MTASTS_D_MX_PORT = 411
+};
+
+/**
+ * @brief Create an empty diagnostics list.
+ * @param[out] out Receives the new list; NULL on failure.
+ * @retval MTASTS_OK     Success; free the list with mtasts_diag_free().
+ * @retval MTASTS_EINVAL @p out is NULL.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int mtasts_diag_new(mtasts_diag **out);
+
+/**
+ * @brief Free a diagnostics list and every message in it.
+ * @param[in] diag The list, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_diag_free(mtasts_diag *diag);
+
+/**
+ * @brief Remove every entry; the list keeps its memory for reuse.
+ * @param[in,out] diag The list, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_diag_clear(mtasts_diag *diag);
+
+/**
+ * @brief Number of entries in the list.
+ * @param[in] diag The list; NULL counts as empty.
+ * @return The number of entries kept (at most #MTASTS_DIAG_MAX + 1).
+ * @since 1.0
+ */
+MTASTS_EXPORT size_t mtasts_diag_count(const mtasts_diag *diag);
+
+/**
+ * @brief Number of entries of severity #MTASTS_SEVERITY_ERROR.
+ * @param[in] diag The list; NULL counts as empty.
+ * @return The number of error entries kept.
+ * @since 1.0
+ */
+MTASTS_EXPORT size_t mtasts_diag_error_count(const mtasts_diag *diag);
+
+/**
+ * @brief The code of entry @p index.
+ * @param[in] diag  The list.
+ * @param[in] index 0-based index, below mtasts_diag_count().
+ * @return A ::mtasts_diag_code value, or 0 if @p diag is NULL or @p index is
+ *         out of range.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_diag_code(const mtasts_diag *diag, size_t index);
+
+/**
+ * @brief The severity of entry @p index.
+ * @param[in] diag  The list.
+ * @param[in] index 0-based index.
+ * @return A ::mtasts_severity value, or 0 if @p diag is NULL or @p index is
+ *         out of range.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_diag_severity(const mtasts_diag *diag, size_t index);
+
+/**
+ * @brief The 1-based line of entry @p index (see the group description).
+ * @param[in] diag  The list.
+ * @param[in] index 0-based index.
+ * @return The line; 0 for a problem of the whole input, or when @p diag is
+ *         NULL or @p index is out of range.
+ * @since 1.0
+ */
+MTASTS_EXPORT unsigned int mtasts_diag_line(const mtasts_diag *diag,
+                                            size_t index);
+
+/**
+ * @brief The 1-based byte column of entry @p index.
+ * @param[in] diag  The list.
+ * @param[in] index 0-based index.
+ * @return The column; 0 for a problem of the whole input, or when @p diag is
+ *         NULL or @p index is out of range.
+ * @since 1.0
+ */
+MTASTS_EXPORT unsigned int mtasts_diag_column(const mtasts_diag *diag,
+                                              size_t index);
+
+/**
+ * @brief The 0-based byte offset of entry @p index in the input text.
+ *
+ * For a policy, the offset into the buffer given to mtasts_policy_parse();
+ * for a TXT record, the offset into that record's text.
+ * @param[in] diag  The list.
+ * @param[in] index 0-based index.
+ * @return The offset; 0 when the position does not apply, when @p diag is
+ *         NULL or @p index is out of range.
+ * @since 1.0
+ */
+MTASTS_EXPORT size_t mtasts_diag_offset(const mtasts_diag *diag, size_t index);
+
+/**
+ * @brief The human-readable message of entry @p index.
+ * @param[in] diag  The list.
+ * @param[in] index 0-based index.
+ * @return Printable ASCII text owned by @p diag, valid until the list is
+ *         cleared or freed; NULL if @p diag is NULL or @p index is out of
+ *         range.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_diag_message(const mtasts_diag *diag,
+                                              size_t index);
+
+/**
+ * @brief The stable kebab-case name of a diagnostic code.
+ * @param[in] code A ::mtasts_diag_code value.
+ * @return A static string such as "policy-max-age-range", or NULL if @p code
+ *         is not a known code.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_diag_code_name(int code);
+
+/**
+ * @brief The name of a severity: "error", "warning" or "note".
+ * @param[in] severity A ::mtasts_severity value.
+ * @return A static string, or NULL for an unknown value.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_severity_name(int severity);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup flags Parse and format flags
+ * @brief Bits for the `flags` argument of parse and format functions.
+ * @{
+ */
+
+/** RFC grammar exactly (the default). @since 1.0 */
+#define MTASTS_PARSE_DEFAULT 0u
+
+/**
+ * @brief Accept what real publishers get wrong, with a warning for each.
+ *
+ * Every leniency below is reported as a #MTASTS_SEVERITY_WARNING diagnostic
+ * (never silently); without this flag each is an error. The parsed object is
+ * the same as if the input had been written correctly.
+ *
+ * Policy files (mtasts_policy_parse()):
+ * - a UTF-8 byte-order mark at the start (#MTASTS_D_BOM, A-10);
+ * - empty or whitespace-only lines, including trailing ones
+ *   (#MTASTS_D_POLICY_EMPTY_LINE, A-05);
+ * - whitespace before a field name (#MTASTS_D_POLICY_LEADING_WHITESPACE);
+ * - whitespace between a field name and `:`
+ *   (#MTASTS_D_POLICY_SPACE_BEFORE_COLON);
+ * - registered field names in another case, `Mode:` read as `mode:`
+ *   (#MTASTS_D_POLICY_NAME_CASE, A-06). Values stay case-sensitive:
+ *   `mode: Enforce` is an error in both modes.
+ *
+ * TXT records (mtasts_record_parse() and RRset selection):
+ * - whitespace before or after the record text (#MTASTS_D_OUTER_WHITESPACE,
+ *   A-02);
+ * - one pair of double quotes around the record text (#MTASTS_D_QUOTED);
+ * - registered field names in another case, `V=` and `ID=`
+ *   (#MTASTS_D_TXT_NAME_CASE). The version value stays case-sensitive.
+ *
+ * Nothing else is relaxed: bare CR line ends, CTLs, NUL bytes, invalid
+ * values and size caps are errors in both modes.
+ * @since 1.0
+ */
+#define MTASTS_PARSE_LENIENT (1u << 0)
+
+/** Format with the defaults (policy lines end with CRLF). @since 1.0 */
+#define MTASTS_FORMAT_DEFAULT 0u
+
+/** Format policy lines with LF instead of CRLF. @since 1.0 */
+#define MTASTS_FORMAT_LF (1u << 0)
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup limits Size caps
+ * @brief Bounds enforced on untrusted input (S-09). Exceeding one is an
+ *        error (#MTASTS_ETOOLARGE), never a crash or a silent truncation.
+ * @{
+ */
+
+/** Largest policy file accepted, in bytes, and largest canonical form of a
+ *  policy (RFC 8461 §3.3 suggests 64 KB). @since 1.0 */
+#define MTASTS_POLICY_MAX_SIZE 65536
+/** Longest policy line, in bytes, terminator excluded. @since 1.0 */
+#define MTASTS_POLICY_MAX_LINE 1024
+/** Most `mx` lines in one policy. @since 1.0 */
+#define MTASTS_POLICY_MAX_MX 256
+/** Most extension fields in one policy or TXT record. @since 1.0 */
+#define MTASTS_MAX_EXTENSIONS 64
+/** Longest TXT record text (after joining its character-strings), and
+ *  longest canonical form of a record, in bytes. @since 1.0 */
+#define MTASTS_RECORD_MAX_SIZE 4096
+/** Most TXT RRs accepted by one RRset selection. @since 1.0 */
+#define MTASTS_RRSET_MAX 256
+/** Longest host name or mx pattern, in bytes, after removing one
+ *  trailing dot (RFC 1035). @since 1.0 */
+#define MTASTS_HOST_MAX 253
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup record STSv1 TXT record
+ * @brief The `_mta-sts.<domain>` TXT record (RFC 8461 §3.1).
+ *
+ * A parsed record holds the policy `id` (compare ids for equality only:
+ * R-04, A-25) and the extension fields in the order they appeared.
+ * @{
+ */
+
+/** Opaque, immutable parsed STSv1 record. @since 1.0 */
+typedef struct mtasts_record mtasts_record;
+
+/** Index value meaning "no RR was selected". @since 1.0 */
+#define MTASTS_NO_INDEX ((size_t)-1)
+
+/**
+ * @brief Parse the text of one STSv1 TXT record.
+ *
+ * Implements the ABNF of RFC 8461 §3.1 exactly (R-01…R-03, R-10, R-11): the
+ * text must start with the case-sensitive `v=STSv1` (R-02), fields are
+ * separated by `*WSP ";" *WSP` (a final `;` is allowed), `id=` carries 1–32
+ * letters or digits (R-03), other `name=value` fields are kept as extensions
+ * in order (R-10). The first occurrence of every field wins; later copies,
+ * including a second `v=` or `id=`, are ignored with a warning (R-11, A-03).
+ * A malformed first `id` makes the record invalid (A-12). Only printable
+ * US-ASCII, SP and HTAB are allowed (R-01). Whitespace between `v=STSv1`
+ * and `;` is accepted as the ABNF allows, with a warning (A-01, E-6285).
+ *
+ * @param[out] out   Receives the record; NULL on failure.
+ * @param[in]  text  The record text: the character-strings of one TXT RR
+ *                   joined with nothing in between (R-07). Any bytes.
+ * @param[in]  len   Length of @p text in bytes (at most
+ *                   #MTASTS_RECORD_MAX_SIZE).
+ * @param[in]  flags #MTASTS_PARSE_DEFAULT or #MTASTS_PARSE_LENIENT.
+ * @param[in,out] diag Optional list that receives every problem found.
+ * @retval MTASTS_OK        Valid record (warnings may have been added).
+ * @retval MTASTS_EINVAL    @p out is NULL, @p text is NULL with @p len > 0,
+ *                          or @p flags has unknown bits.
+ * @retval MTASTS_ENOMEM    Out of memory.
+ * @retval MTASTS_ETOOLARGE Longer than #MTASTS_RECORD_MAX_SIZE, or more than
+ *                          #MTASTS_MAX_EXTENSIONS extensions.
+ * @retval MTASTS_EVERSION  Does not start with `v=STSv1`.
+ * @retval MTASTS_EID       No valid `id`.
+ * @retval MTASTS_ESYNTAX   Any other grammar violation.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_record_parse(mtasts_record **out, const char *text, size_t len,
+                    unsigned int flags, mtasts_diag *diag);
+
+/**
+ * @brief Choose and parse the STSv1 record of a TXT RRset (RFC 8461 §3.1).
+ *
+ * Each element of @p rrs is the text of one TXT RR, its character-strings
+ * already joined with nothing inserted (R-07). RRs that do not begin with
+ * `v=STSv1` followed by optional whitespace and `;` are discarded (R-05,
+ * A-01); exactly one must remain, and it must parse, or the domain has no
+ * available policy (R-06). Discarded RRs that look like a mistyped STSv1
+ * record get a #MTASTS_D_RRSET_DISCARDED warning. Diagnostics give the RR
+ * as their line (1-based).
+ *
+ * @param[out] out      Receives the parsed record; NULL on failure.
+ * @param[out] selected Optional; receives the 0-based index of the only
+ *                      STSv1 RR whenever there is exactly one (even if it
+ *                      then fails to parse), else #MTASTS_NO_INDEX.
+ * @param[in]  rrs      Array of @p count pointers to RR texts (any bytes).
+ * @param[in]  lens     Array of @p count lengths.
+ * @param[in]  count    Number of RRs (0 is allowed: no record).
+ * @param[in]  flags    #MTASTS_PARSE_DEFAULT or #MTASTS_PARSE_LENIENT.
+ * @param[in,out] diag  Optional list that receives every problem found.
+ * @retval MTASTS_OK         One valid record was selected.
+ * @retval MTASTS_ENORECORD  No RR is an STSv1 record.
+ * @retval MTASTS_EMULTIPLE  More than one RR is an STSv1 record.
+ * @retval MTASTS_ETOOLARGE  More than #MTASTS_RRSET_MAX RRs, or the selected
+ *                           record exceeds a cap.
+ * @retval MTASTS_EINVAL     @p out is NULL, @p rrs or @p lens is NULL with
+ *                           @p count > 0, an element of @p rrs is NULL with
+ *                           a non-zero length, or unknown @p flags bits.
+ * @retval MTASTS_ENOMEM     Out of memory.
+ * @return Otherwise the status of mtasts_record_parse() on the selected RR.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_record_select(mtasts_record **out, size_t *selected,
+                     const char *const *rrs, const size_t *lens, size_t count,
+                     unsigned int flags, mtasts_diag *diag);
+
+/**
+ * @brief Like mtasts_record_select(), from raw TXT RDATA.
+ *
+ * Each element of @p rdata is the RDATA of one TXT RR in DNS wire format
+ * (RFC 1035 §3.3.14): one or more character-strings, each a length octet
+ * followed by that many bytes, as returned by res_query() or a DNS library's
+ * raw answer. The library joins the strings of each RR (R-07). An RR whose
+ * lengths overrun its RDATA is discarded with #MTASTS_D_BAD_RDATA.
+ *
+ * @param[out] out      Receives the parsed record; NULL on failure.
+ * @param[out] selected Optional; as for mtasts_record_select().
+ * @param[in]  rdata    Array of @p count pointers to RDATA.
+ * @param[in]  lens     Array of @p count RDATA lengths.
+ * @param[in]  count    Number of RRs.
+ * @param[in]  flags    #MTASTS_PARSE_DEFAULT or #MTASTS_PARSE_LENIENT.
+ * @param[in,out] diag  Optional list that receives every problem found.
+ * @return As mtasts_record_select().
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_record_select_rdata(mtasts_record **out, size_t *selected,
+                           const unsigned char *const *rdata,
+                           const size_t *lens, size_t count,
+                           unsigned int flags, mtasts_diag *diag);
+
+/**
+ * @brief Free a record.
+ * @param[in] record The record, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_record_free(mtasts_record *record);
+
+/**
+ * @brief The policy id of a record (R-03, R-04).
+ * @param[in] record A record.
+ * @return The id (1–32 letters or digits), owned by @p record; NULL if
+ *         @p record is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_record_id(const mtasts_record *record);
+
+/**
+ * @brief Number of extension fields kept, in order of appearance (R-10).
+ * @param[in] record A record; NULL counts as none.
+ * @return The count (duplicates dropped, see mtasts_record_parse()).
+ * @since 1.0
+ */
+MTASTS_EXPORT size_t mtasts_record_extension_count(const mtasts_record *record);
+
+/**
+ * @brief Name of extension field @p index.
+ * @param[in] record A record.
+ * @param[in] index  0-based index below mtasts_record_extension_count().
+ * @return The name, owned by @p record; NULL if out of range or NULL record.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_record_extension_name(const mtasts_record *record, size_t index);
+
+/**
+ * @brief Value of extension field @p index.
+ * @param[in] record A record.
+ * @param[in] index  0-based index below mtasts_record_extension_count().
+ * @return The value, owned by @p record; NULL if out of range or NULL record.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_record_extension_value(const mtasts_record *record, size_t index);
+
+/**
+ * @brief Whether two records are equal: same id, same extensions (names and
+ *        values, byte for byte) in the same order.
+ * @param[in] a A record.
+ * @param[in] b A record.
+ * @return 1 if equal, 0 if not or if either is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_record_equal(const mtasts_record *a,
+                                      const mtasts_record *b);
+
+/**
+ * @brief Serialise a record canonically, snprintf-style.
+ *
+ * The canonical form is `v=STSv1; id=<id>;` followed by each extension as
+ * ` name=value;` (RFC 8461 §3.1 example style: version first, no whitespace
+ * before `;`, one space after it; digest §1.4). It always parses back to an
+ * equal record. The text may exceed the 255-byte limit of one DNS
+ * character-string; split it when writing a zone.
+ *
+ * @param[in]  record A record.
+ * @param[out] buf    Buffer of @p size bytes, or NULL when @p size is 0.
+ * @param[in]  size   Size of @p buf; the output is NUL-terminated and
+ *                    truncated when it does not fit.
+ * @param[in]  flags  #MTASTS_FORMAT_DEFAULT (no other bit applies).
+ * @return The length of the full text (excluding the NUL), whether or not
+ *         it fitted; #MTASTS_EINVAL if @p record is NULL, @p buf is NULL with
+ *         @p size > 0, or @p flags has unknown bits.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_record_format(const mtasts_record *record, char *buf,
+                                       size_t size, unsigned int flags);
+
+/**
+ * @brief Serialise a record canonically into a new string.
+ * @param[in]  record A record.
+ * @param[in]  flags  #MTASTS_FORMAT_DEFAULT.
+ * @param[out] out    Receives the NUL-terminated text; free it with
+ *                    mtasts_free(). NULL on failure.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL argument or unknown @p flags bits.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_record_format_alloc(const mtasts_record *record, unsigned int flags,
+                           char **out);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup record_builder STSv1 record builder
+ * @brief Build a record from an id and extensions, validating each value.
+ * @{
+ */
+
+/** Opaque, mutable record builder. @since 1.0 */
+typedef struct mtasts_record_builder mtasts_record_builder;
+
+/**
+ * @brief Create a record builder, empty or holding a copy of a record.
+ * @param[out] out  Receives the builder; NULL on failure.
+ * @param[in]  from A record to start from (copied), or NULL for an empty
+ *                  builder.
+ * @retval MTASTS_OK     Success; free with mtasts_record_builder_free().
+ * @retval MTASTS_EINVAL @p out is NULL.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_record_builder_new(mtasts_record_builder **out,
+                          const mtasts_record *from);
+
+/**
+ * @brief Free a record builder.
+ * @param[in] builder The builder, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_record_builder_free(mtasts_record_builder *builder);
+
+/**
+ * @brief Set (or replace) the id.
+ * @param[in,out] builder The builder.
+ * @param[in]     id      1–32 ASCII letters or digits (R-03); copied.
+ * @param[in,out] diag    Optional list that receives the reason of a
+ *                        failure.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL @p builder or @p id is NULL.
+ * @retval MTASTS_EID    @p id is not valid; the builder is unchanged.
+ * @retval MTASTS_ENOMEM Out of memory; the builder is unchanged.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_record_builder_set_id(mtasts_record_builder *builder, const char *id,
+                             mtasts_diag *diag);
+
+/**
+ * @brief Append an extension field.
+ * @param[in,out] builder The builder.
+ * @param[in]     name    1 letter/digit then up to 31 of letter, digit,
+ *                        `_`, `-`, `.`; not `v` or `id` in any case, and not
+ *                        a name already added. Copied.
+ * @param[in]     value   1+ bytes of %x21-3A / %x3C / %x3E-7E. Copied.
+ * @param[in,out] diag    Optional list that receives the reason of a
+ *                        failure.
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_EINVAL    NULL argument, a registered or duplicate name.
+ * @retval MTASTS_ESYNTAX   @p name or @p value breaks the grammar.
+ * @retval MTASTS_ETOOLARGE Already #MTASTS_MAX_EXTENSIONS extensions.
+ * @retval MTASTS_ENOMEM    Out of memory; the builder is unchanged.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_record_builder_add_extension(mtasts_record_builder *builder,
+                                    const char *name, const char *value,
+                                    mtasts_diag *diag);
+
+/**
+ * @brief Build an immutable record from the builder's current content.
+ *
+ * The builder is unchanged and can be modified and built again.
+ * @param[in]  builder The builder.
+ * @param[out] out     Receives the record; NULL on failure.
+ * @param[in,out] diag Optional list that receives the reason of a failure.
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_EINVAL    NULL argument.
+ * @retval MTASTS_EID       No id was set.
+ * @retval MTASTS_ETOOLARGE The record would exceed #MTASTS_RECORD_MAX_SIZE.
+ * @retval MTASTS_ENOMEM    Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_record_builder_build(const mtasts_record_builder *builder,
+                            mtasts_record **out, mtasts_diag *diag);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup id Policy ids
+ * @brief Generate and check the `id` of an STSv1 record (R-03, R-04).
+ * @{
+ */
+
+/** Length of an id made by mtasts_id_from_time(). @since 1.0 */
+#define MTASTS_ID_TIME_LEN 14
+
+/**
+ * @brief Make an id from a time: `YYYYMMDDHHMMSS` in UTC.
+ *
+ * Independent of the time zone, the locale and the C library's gmtime().
+ * Two policies published in the same second get the same id; a publisher
+ * must make ids unique per policy instance (R-04).
+ * @param[out] buf  Buffer of @p size bytes (15 or more to hold the id and
+ *                  the NUL), or NULL when @p size is 0.
+ * @param[in]  size Size of @p buf; output truncated snprintf-style.
+ * @param[in]  unix_time Seconds since 1970-01-01T00:00:00Z, from 0 up to
+ *                  253402300799 (9999-12-31T23:59:59Z).
+ * @return #MTASTS_ID_TIME_LEN on success; #MTASTS_EINVAL if @p unix_time is
+ *         out of range or @p buf is NULL with @p size > 0.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_id_from_time(char *buf, size_t size,
+                                      int64_t unix_time);
+
+/**
+ * @brief Check a caller's id: 1–32 ASCII letters or digits (R-03).
+ * @param[in] id A NUL-terminated string.
+ * @retval MTASTS_OK     @p id is valid.
+ * @retval MTASTS_EID    @p id is empty, longer than 32 or holds another
+ *                       byte.
+ * @retval MTASTS_EINVAL @p id is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_id_check(const char *id);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup policy Policy file
+ * @brief The policy served at `https://mta-sts.<domain>/.well-known/mta-sts.txt`
+ *        (RFC 8461 §3.2).
+ * @{
+ */
+
+/** Opaque, immutable parsed policy. @since 1.0 */
+typedef struct mtasts_policy mtasts_policy;
+
+/** @brief Policy mode (R-15, §5). Values are fixed. @since 1.0 */
+enum mtasts_mode {
+	/** `none`: treat the domain as having no active policy. */
+	MTASTS_MODE_NONE = 1,
+	/** `testing`: deliver as usual, report failures. */
+	MTASTS_MODE_TESTING = 2,
+	/** `enforce`: never deliver to an MX that fails validation. */
+	MTASTS_MODE_ENFORCE = 3
+};
+
+/** The largest `max_age` a policy may carry: 31557600 seconds (R-16,
+ *  A-07). @since 1.0 */
+#define MTASTS_MAX_AGE_MAX 31557600u
+
+/**
+ * @brief Parse a policy file.
+ *
+ * Implements the ABNF of RFC 8461 §3.2 exactly (R-14…R-22): lines end with
+ * LF or CRLF, mixed within a file, and a bare CR ends nothing (A-04); each
+ * line is `name ":" *WSP value *WSP` with no whitespace before the name or
+ * the colon and no empty lines (A-05); the final terminator is optional;
+ * fields come in any order (A-08); field names and the values `STSv1`,
+ * `enforce`, `testing`, `none` are case-sensitive (A-06). The first
+ * `version`, `mode` and `max_age` win; later copies are ignored with a
+ * warning whatever their value (R-11, A-11, A-13); every `mx` line counts
+ * and must be a valid pattern (see mtasts_mx_pattern_check()). A registered
+ * name is never read as an extension (A-13); other fields are kept as
+ * extensions in order, the first of each name winning (R-10, R-11), with
+ * UTF-8 values checked against RFC 3629 (R-22). `max_age` is 1–10 digits,
+ * leading zeros allowed, at most 31557600 (R-16, A-07). `mx` is required
+ * unless the mode is `none` (R-17, A-28).
+ *
+ * @param[out] out   Receives the policy; NULL on failure.
+ * @param[in]  text  The policy body. Any bytes.
+ * @param[in]  len   Length in bytes (at most #MTASTS_POLICY_MAX_SIZE).
+ * @param[in]  flags #MTASTS_PARSE_DEFAULT or #MTASTS_PARSE_LENIENT.
+ * @param[in,out] diag Optional list that receives every problem found.
+ * @retval MTASTS_OK        Valid policy (warnings may have been added).
+ * @retval MTASTS_EINVAL    @p out is NULL, @p text is NULL with @p len > 0,
+ *                          or @p flags has unknown bits.
+ * @retval MTASTS_ENOMEM    Out of memory.
+ * @retval MTASTS_ETOOLARGE A cap was exceeded (size, line, mx count,
+ *                          extension count).
+ * @retval MTASTS_EVERSION  `version` missing or not `STSv1`.
+ * @retval MTASTS_EMODE     `mode` missing or invalid.
+ * @retval MTASTS_EMAXAGE   `max_age` missing, malformed or too large.
+ * @retval MTASTS_EMX       An invalid `mx`, or none with mode testing or
+ *                          enforce.
+ * @retval MTASTS_ESYNTAX   Any other grammar violation.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_policy_parse(mtasts_policy **out, const char *text, size_t len,
+                    unsigned int flags, mtasts_diag *diag);
+
+/**
+ * @brief Free a policy.
+ * @param[in] policy The policy, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_policy_free(mtasts_policy *policy);
+
+/**
+ * @brief The mode of a policy (R-15).
+ * @param[in] policy A policy.
+ * @return A ::mtasts_mode value; 0 if @p policy is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_policy_mode(const mtasts_policy *policy);
+
+/**
+ * @brief The `max_age` of a policy in seconds (R-16), 0…31557600.
+ * @param[in] policy A policy.
+ * @return The value; 0 if @p policy is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT uint32_t mtasts_policy_max_age(const mtasts_policy *policy);
+
+/**
+ * @brief Number of `mx` patterns, in file order, duplicates kept (R-17).
+ * @param[in] policy A policy; NULL counts as none.
+ * @return The count (0 only for a mode `none` policy).
+ * @since 1.0
+ */
+MTASTS_EXPORT size_t mtasts_policy_mx_count(const mtasts_policy *policy);
+
+/**
+ * @brief `mx` pattern @p index, in lower case.
+ *
+ * Domain names are case-insensitive (RFC 4343), so patterns are kept in
+ * their canonical lower-case form: `mx: MX1.Example.COM` gives
+ * `mx1.example.com`. Everything else about the pattern is as written.
+ * @param[in] policy A policy.
+ * @param[in] index  0-based index below mtasts_policy_mx_count().
+ * @return The pattern (`host.example` or `*.example`), owned by @p policy;
+ *         NULL if out of range or NULL policy.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_policy_mx(const mtasts_policy *policy,
+                                           size_t index);
+
+/**
+ * @brief Number of extension fields kept, in order of appearance (R-10).
+ * @param[in] policy A policy; NULL counts as none.
+ * @return The count.
+ * @since 1.0
+ */
+MTASTS_EXPORT size_t mtasts_policy_extension_count(const mtasts_policy *policy);
+
+/**
+ * @brief Name of extension field @p index.
+ * @param[in] policy A policy.
+ * @param[in] index  0-based index below mtasts_policy_extension_count().
+ * @return The name, owned by @p policy; NULL if out of range or NULL policy.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_policy_extension_name(const mtasts_policy *policy, size_t index);
+
+/**
+ * @brief Value of extension field @p index (UTF-8, trailing whitespace
+ *        removed).
+ * @param[in] policy A policy.
+ * @param[in] index  0-based index below mtasts_policy_extension_count().
+ * @return The value, owned by @p policy; NULL if out of range or NULL policy.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_policy_extension_value(const mtasts_policy *policy, size_t index);
+
+/**
+ * @brief Whether two policies are equal: same mode and max_age, the same mx
+ *        patterns (compared in their lower-case form) in the same order,
+ *        and the same extensions (byte for byte) in the same order.
+ * @param[in] a A policy.
+ * @param[in] b A policy.
+ * @return 1 if equal, 0 if not or if either is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_policy_equal(const mtasts_policy *a,
+                                      const mtasts_policy *b);
+
+/**
+ * @brief Serialise a policy canonically, snprintf-style.
+ *
+ * Canonical form (digest §2.4): `version: STSv1`, `mode: …`, one `mx: …`
+ * line per pattern in order (lower case), `max_age: …` (no leading zeros),
+ * then the
+ * extensions in order; `name: value` with one space, no trailing
+ * whitespace, every line terminated by CRLF (or LF with #MTASTS_FORMAT_LF).
+ * The output always parses back to an equal policy.
+ *
+ * @param[in]  policy A policy.
+ * @param[out] buf    Buffer of @p size bytes, or NULL when @p size is 0.
+ * @param[in]  size   Size of @p buf; the output is NUL-terminated and
+ *                    truncated when it does not fit.
+ * @param[in]  flags  #MTASTS_FORMAT_DEFAULT or #MTASTS_FORMAT_LF.
+ * @return The length of the full text (excluding the NUL), whether or not
+ *         it fitted; #MTASTS_EINVAL if @p policy is NULL, @p buf is NULL
+ *         with @p size > 0, or @p flags has unknown bits.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_policy_format(const mtasts_policy *policy, char *buf,
+                                       size_t size, unsigned int flags);
+
+/**
+ * @brief Serialise a policy canonically into a new string.
+ * @param[in]  policy A policy.
+ * @param[in]  flags  #MTASTS_FORMAT_DEFAULT or #MTASTS_FORMAT_LF.
+ * @param[out] out    Receives the NUL-terminated text; free it with
+ *                    mtasts_free(). NULL on failure.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL argument or unknown @p flags bits.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_policy_format_alloc(const mtasts_policy *policy, unsigned int flags,
+                           char **out);
+
+/**
+ * @brief The text of a mode: "none", "testing" or "enforce".
+ * @param[in] mode A ::mtasts_mode value.
+ * @return A static string, or NULL for an unknown value.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_mode_name(int mode);
+
+/**
+ * @brief The mode named by a string (exact, case-sensitive: A-06).
+ * @param[in] name "none", "testing" or "enforce".
+ * @return The ::mtasts_mode value, or #MTASTS_EMODE for any other string
+ *         (#MTASTS_EINVAL if @p name is NULL).
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_mode_from_name(const char *name);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup policy_builder Policy builder
+ * @brief Build a policy from its fields, validating each value as it is set.
+ *
+ * @code
+ * mtasts_policy_builder *b;
+ * mtasts_policy *p;
+ * if (mtasts_policy_builder_new(&b, NULL) != MTASTS_OK) …
+ * mtasts_policy_builder_set_mode(b, MTASTS_MODE_TESTING);
+ * mtasts_policy_builder_set_max_age(b, 604800);
+ * mtasts_policy_builder_add_mx(b, "mx1.example.com", NULL);
+ * if (mtasts_policy_builder_build(b, &p, NULL) == MTASTS_OK) …
+ * mtasts_policy_builder_free(b);
+ * @endcode
+ * @{
+ */
+
+/** Opaque, mutable policy builder. @since 1.0 */
+typedef struct mtasts_policy_builder mtasts_policy_builder;
+
+/**
+ * @brief Create a policy builder, empty or holding a copy of a policy.
+ * @param[out] out  Receives the builder; NULL on failure.
+ * @param[in]  from A policy to start from (copied), or NULL for an empty
+ *                  builder (no mode, no max_age, no mx).
+ * @retval MTASTS_OK     Success; free with mtasts_policy_builder_free().
+ * @retval MTASTS_EINVAL @p out is NULL.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_policy_builder_new(mtasts_policy_builder **out,
+                          const mtasts_policy *from);
+
+/**
+ * @brief Free a policy builder.
+ * @param[in] builder The builder, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_policy_builder_free(mtasts_policy_builder *builder);
+
+/**
+ * @brief Set the mode.
+ * @param[in,out] builder The builder.
+ * @param[in]     mode    A ::mtasts_mode value.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL @p builder is NULL.
+ * @retval MTASTS_EMODE  @p mode is not a ::mtasts_mode value.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_policy_builder_set_mode(mtasts_policy_builder *builder,
+                                                 int mode);
+
+/**
+ * @brief Set max_age in seconds.
+ * @param[in,out] builder The builder.
+ * @param[in]     max_age 0…31557600 (R-16, A-07).
+ * @retval MTASTS_OK      Success.
+ * @retval MTASTS_EINVAL  @p builder is NULL.
+ * @retval MTASTS_EMAXAGE @p max_age is above #MTASTS_MAX_AGE_MAX.
+ * @since 1.0
+ */
+MTASTS_EXPORT int
+mtasts_policy_builder_set_max_age(mtasts_policy_builder *builder,
+                                  uint32_t max_age);
+
+/**
+ * @brief Append an mx pattern.
+ * @param[in,out] builder The builder.
+ * @param[in]     pattern A pattern valid for mtasts_mx_pattern_check();
+ *                        copied as given.
+ * @param[in,out] diag    Optional list that receives the reason of a
+ *                        failure.
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_EINVAL    NULL argument.
+ * @retval MTASTS_EMX       Invalid pattern; the builder is unchanged.
+ * @retval MTASTS_ETOOLARGE Already #MTASTS_POLICY_MAX_MX patterns.
+ * @retval MTASTS_ENOMEM    Out of memory; the builder is unchanged.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_policy_builder_add_mx(mtasts_policy_builder *builder,
+                             const char *pattern, mtasts_diag *diag);
+
+/**
+ * @brief Remove every mx pattern (to replace the list).
+ * @param[in,out] builder The builder, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_policy_builder_clear_mx(mtasts_policy_builder *builder);
+
+/**
+ * @brief Append an extension field.
+ * @param[in,out] builder The builder.
+ * @param[in]     name    1 letter/digit then up to 31 of letter, digit,
+ *                        `_`, `-`, `.`; not a registered name (`version`,
+ *                        `mode`, `max_age`, `mx`, in any case: A-06, A-13)
+ *                        and not a name already added. Copied.
+ * @param[in]     value   Non-empty UTF-8 with no control characters, no
+ *                        HTAB, no leading or trailing space (R-22). Copied.
+ * @param[in,out] diag    Optional list that receives the reason of a
+ *                        failure.
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_EINVAL    NULL argument, a registered or duplicate name.
+ * @retval MTASTS_ESYNTAX   @p name or @p value breaks the grammar.
+ * @retval MTASTS_ETOOLARGE Already #MTASTS_MAX_EXTENSIONS extensions, or the
+ *                          line would exceed #MTASTS_POLICY_MAX_LINE.
+ * @retval MTASTS_ENOMEM    Out of memory; the builder is unchanged.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_policy_builder_add_extension(mtasts_policy_builder *builder,
+                                    const char *name, const char *value,
+                                    mtasts_diag *diag);
+
+/**
+ * @brief Build an immutable policy from the builder's current content.
+ *
+ * Checks what a policy needs as a whole: a mode, a max_age, and at least
+ * one mx unless the mode is `none` (R-17). The builder is unchanged and can
+ * be modified and built again.
+ * @param[in]  builder The builder.
+ * @param[out] out     Receives the policy; NULL on failure.
+ * @param[in,out] diag Optional list that receives every reason of a failure.
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_EINVAL    NULL argument.
+ * @retval MTASTS_EMODE     No mode was set.
+ * @retval MTASTS_EMAXAGE   No max_age was set.
+ * @retval MTASTS_EMX       No mx with mode testing or enforce.
+ * @retval MTASTS_ETOOLARGE The policy would exceed #MTASTS_POLICY_MAX_SIZE.
+ * @retval MTASTS_ENOMEM    Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_policy_builder_build(const mtasts_policy_builder *builder,
+                            mtasts_policy **out, mtasts_diag *diag);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup mx MX patterns and matching
+ * @brief Which MX hosts a policy allows (RFC 8461 §4.1).
+ *
+ * Matching never allocates and is ASCII case-insensitive whatever the
+ * locale. The host is normalised on the fly: one trailing root dot is
+ * ignored (A-16); nothing else is changed (a U-label host never matches: DNS
+ * gives A-labels). A pattern `name` matches a host equal to it; `*.suffix`
+ * matches a host made of exactly one non-empty leftmost label (letters,
+ * digits, inner hyphens) followed by `.suffix` (R-39, A-18). A host that is
+ * empty, longer than #MTASTS_HOST_MAX, or otherwise not such a name never
+ * matches; an invalid pattern never matches.
+ * @{
+ */
+
+/**
+ * @brief Check an mx pattern: `["*."] Domain` per RFC 8461 §3.2.
+ *
+ * `Domain` is RFC 5321's: labels of letters, digits and hyphens, not
+ * starting or ending with a hyphen, separated by single dots, no trailing
+ * dot (A-16), ASCII only (IDNs as A-labels: R-19). libmtasts adds the DNS
+ * limits: labels of at most 63 bytes and names of at most 253 (RFC 1035).
+ * A wildcard is allowed only as the whole first label followed by a dot
+ * (R-20). Single-label and public-suffix patterns are valid syntax (A-29).
+ * @param[in]     pattern A NUL-terminated pattern.
+ * @param[in,out] diag    Optional list that receives every problem found
+ *                        (line 1, column within the pattern).
+ * @retval MTASTS_OK     Valid.
+ * @retval MTASTS_EMX    Invalid.
+ * @retval MTASTS_EINVAL @p pattern is NULL.
+ * @retval MTASTS_ENOMEM Out of memory while recording a diagnostic.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_mx_pattern_check(const char *pattern,
+                                          mtasts_diag *diag);
+
+/**
+ * @brief Match one host against one pattern (R-39).
+ * @param[in] pattern An mx pattern; an invalid one never matches.
+ * @param[in] host    The MX host name from DNS (a trailing dot is fine).
+ * @return 1 if @p host matches @p pattern, 0 if not or if either is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_mx_match(const char *pattern, const char *host);
+
+/**
+ * @brief Match a host against every mx pattern of a policy (R-38, R-39).
+ *
+ * The patterns are tried in order; the first match is reported. The mode is
+ * not considered: deciding what a failed match means is up to the caller
+ * (§5).
+ * @param[in]  policy A policy.
+ * @param[in]  host   The MX host name from DNS (a trailing dot is fine).
+ * @param[out] index  Optional; receives the 0-based index of the first
+ *                    matching pattern, or #MTASTS_NO_INDEX.
+ * @return 1 if some pattern matches, 0 if none does or if @p policy or
+ *         @p host is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_policy_match(const mtasts_policy *policy,
+                                      const char *host, size_t *index);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup memory Memory
+ * @{
+ */
+
+/**
+ * @brief Free a string or buffer the library allocated for the caller
+ *        (the `*_format_alloc` functions).
+ * @param[in] ptr The pointer, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_free(void *ptr);
+
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MTASTS_H */

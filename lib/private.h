@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal declarations shared by the library's modules. Nothing here is
+ * exported: every symbol is static, hidden, or prefixed mtasts__ and left
+ * out of libmtasts.sym.
+ */
+#ifndef MTASTS_PRIVATE_H
+#define MTASTS_PRIVATE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mtasts.h"
+
+#if defined(__GNUC__)
+#define MTASTS__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define MTASTS__LIKELY(x) __builtin_expect(!!(x), 1)
+#define MTASTS__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define MTASTS__PRINTF(f, a)
+#define MTASTS__LIKELY(x) (x)
+#define MTASTS__UNLIKELY(x) (x)
+#endif
+
+#define MTASTS__ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- character classes (ASCII only, locale-free) ---------------------- */
+
+enum {
+	MTASTS__C_ALPHA = 1,   /* A-Z a-z */
+	MTASTS__C_DIGIT = 2,   /* 0-9 */
+	MTASTS__C_LDH = 4,     /* letter, digit, '-' */
+	MTASTS__C_NAME = 8,    /* letter, digit, '_', '-', '.' (ext-name tail) */
+	MTASTS__C_TXTVAL = 16, /* %x21-3A / %x3C / %x3E-7E (sts-ext-value) */
+	MTASTS__C_WSP = 32,    /* SP, HTAB */
+	MTASTS__C_VCHAR = 64,  /* %x21-7E */
+	MTASTS__C_HOST = 128   /* letter, digit, '-', '.' */
+};
+
+extern const unsigned char mtasts__ctype[256];
+extern const unsigned char mtasts__lower[256];
+
+#define MTASTS__IS(c, cls) (mtasts__ctype[(unsigned char)(c)] & (cls))
+#define MTASTS__IS_WSP(c) MTASTS__IS(c, MTASTS__C_WSP)
+#define MTASTS__IS_ALNUM(c) MTASTS__IS(c, MTASTS__C_ALPHA | MTASTS__C_DIGIT)
+#define MTASTS__LOWER(c) (mtasts__lower[(unsigned char)(c)])
+
+/* ASCII case-insensitive equality of two byte ranges of length n. */
+int mtasts__ascii_caseeq(const char *a, const char *b, size_t n);
+
+/* Length of the well-formed UTF-8 sequence (RFC 3629) at p[0..n), or 0. */
+size_t mtasts__utf8_seq(const unsigned char *p, size_t n);
+
+/* ---- locations and diagnostics ----------------------------------------- */
+
+/* Where byte 0 of the text being checked sits in the caller's input. */
+struct mtasts__loc {
+	unsigned int line;
+	unsigned int col;
+	size_t off;
+};
+
+/*
+ * A parse's view of the diagnostics: the optional list, the first error's
+ * status, and whether recording a diagnostic ran out of memory.
+ */
+struct mtasts__sink {
+	mtasts_diag *diag;
+	int status;
+	int oom;
+	unsigned int flags;
+};
+
+void mtasts__sink_init(struct mtasts__sink *s, mtasts_diag *diag,
+                       unsigned int flags);
+
+/* Severity of a problem that MTASTS_PARSE_LENIENT turns into a warning. */
+#define MTASTS__SEV_LENIENT(s)                                                 \
+	(((s)->flags & MTASTS_PARSE_LENIENT) ? MTASTS_SEVERITY_WARNING         \
+	                                     : MTASTS_SEVERITY_ERROR)
+
+/*
+ * Record one problem. An error sets the sink's status (the first one wins)
+ * from the code's registered status. The message is only formatted when a
+ * list was given.
+ */
+void mtasts__report(struct mtasts__sink *s, int code, int severity,
+                    unsigned int line, unsigned int col, size_t off,
+                    const char *fmt, ...) MTASTS__PRINTF(7, 8);
+
+/* Report at byte i of a text located at *loc. */
+#define MTASTS__AT(loc, i)                                                     \
+	(loc)->line, (loc)->col + (unsigned int)(i), (loc)->off + (size_t)(i)
+
+/* The final status of a parse: ENOMEM if a diagnostic could not be stored. */
+int mtasts__sink_result(const struct mtasts__sink *s);
+
+/* The registry's codes, for tests: codes[k * stride / sizeof(int)]. */
+size_t mtasts__diag_registry(const int **codes, size_t *stride);
+
+/* Status registered for a diagnostic code (MTASTS_ESYNTAX if unknown). */
+int mtasts__diag_code_status(int code);
+
+/*
+ * Render p[0..n) as printable ASCII in single quotes for a message: bytes
+ * outside 0x20-0x7E become \xNN, and long input is cut with "...".
+ * Always NUL-terminates buf (size > 0). Returns buf, or "" without doing
+ * any work when the sink keeps no messages.
+ */
+const char *mtasts__quote(const struct mtasts__sink *s, char *buf, size_t size,
+                          const char *p, size_t n);
+
+/* Buffer size that holds any mtasts__quote() result. */
+#define MTASTS__QUOTE_MAX 64
+
+/* Report a byte that is never allowed where it was found (NUL, CTL,
+ * non-ASCII), with the specific code for its class. */
+void mtasts__report_byte(struct mtasts__sink *s, unsigned char c,
+                         const struct mtasts__loc *loc, size_t i,
+                         const char *where);
+
+/* ---- output buffer with snprintf semantics ----------------------------- */
+
+struct mtasts__out {
+	char *buf;
+	size_t size;
+	size_t len; /* bytes the full output needs, may exceed size */
+};
+
+void mtasts__out_put(struct mtasts__out *o, const char *s, size_t n);
+void mtasts__out_str(struct mtasts__out *o, const char *s);
+void mtasts__out_u32(struct mtasts__out *o, uint32_t v);
+/* NUL-terminate (truncating) and return the needed length or ETOOLARGE. */
+int mtasts__out_finish(struct mtasts__out *o);
+
+/* Run a writer twice (measure, then fill) to return a malloc'd string. */
+typedef int (*mtasts__writer)(const void *obj, char *buf, size_t size,
+                              unsigned int flags);
+int mtasts__format_alloc(mtasts__writer w, const void *obj,
+                         unsigned int flags, char **out);
+
+/* ---- fields ------------------------------------------------------------ */
+
+/* An mx pattern (in a parsed policy: lower case), its length, and whether
+ * it starts with "*.". */
+struct mtasts__mx {
+	const char *text;
+	uint32_t len;
+	uint32_t wild;
+};
+
+/* An extension field. */
+struct mtasts__ext {
+	const char *name;
+	const char *value;
+};
+
+/* Canonical writers shared by format functions and builders. */
+void mtasts__policy_write(struct mtasts__out *o, int mode, uint32_t max_age,
+                          const struct mtasts__mx *mx, size_t n_mx,
+                          const struct mtasts__ext *ext, size_t n_ext,
+                          unsigned int flags);
+void mtasts__record_write(struct mtasts__out *o, const char *id,
+                          const struct mtasts__ext *ext, size_t n_ext);
+
+/* ---- mx patterns (match.c) ---------------------------------------------- */
+
+/* A parsed policy: one allocation holding this header, the arrays and the
+ * strings (policy.c builds it; match.c reads the mx array). */
+struct mtasts_policy {
+	int mode;
+	uint32_t max_age;
+	size_t n_mx;
+	size_t n_ext;
+	struct mtasts__mx *mx;
+	struct mtasts__ext *ext;
+};
+
+/*
+ * Validate an mx pattern p[0..n) (R-18…R-20, DNS lengths) and write its
+ * lower-case form to dst[0..n). Returns 1 if valid; dst is then complete,
+ * otherwise its content is unspecified. One pass, no reporting: the fast
+ * path of the parser.
+ */
+int mtasts__mx_lower(const char *p, size_t n, char *dst);
+
+/* Check an mx pattern p[0..n) and report every problem at *loc.
+ * Returns 1 if valid (always the same verdict as mtasts__mx_lower). */
+int mtasts__mx_check(const char *p, size_t n, struct mtasts__sink *s,
+                     const struct mtasts__loc *loc);
+
+/* ---- shared field grammar ------------------------------------------------ */
+
+/* Fast form of the ext-name check for a name whose bytes are all known to
+ * be of class MTASTS__C_NAME. */
+#define MTASTS__NAME_OK(p, n) ((n) && (n) <= 32 && MTASTS__IS_ALNUM((p)[0]))
+
+/* ext-name: 1 alnum then up to 31 of alnum / "_" / "-" / "." (R-22, A-27;
+ * the same production for TXT records). Reports at *loc; 1 if valid. */
+int mtasts__ext_name_check(const char *p, size_t n, struct mtasts__sink *s,
+                           const struct mtasts__loc *loc, int code);
+
+/* sts-policy-ext-value. Reports at *loc; 1 if valid. */
+int mtasts__policy_ext_value_check(const char *p, size_t n,
+                                   struct mtasts__sink *s,
+                                   const struct mtasts__loc *loc);
+
+/* sts-ext-value of TXT records. Reports at *loc; 1 if valid. */
+int mtasts__txt_value_check(const char *p, size_t n, struct mtasts__sink *s,
+                            const struct mtasts__loc *loc);
+
+/* 1 if p[0..n) equals the NUL-terminated word exactly. */
+int mtasts__eq(const char *p, size_t n, const char *word);
+
+/* ---- TXT tag-list records (txt.c) ---------------------------------------- */
+
+struct mtasts__txt_field {
+	const char *name;
+	size_t name_len;
+	const char *value;
+	size_t value_len;
+	struct mtasts__loc name_loc;
+	struct mtasts__loc value_loc;
+};
+
+/* A record family: its version tag ("v=STSv1") and the tag's value. */
+struct mtasts__tag {
+	const char *word; /* "v=STSv1" */
+	size_t len;       /* strlen(word) */
+};
+
+extern const struct mtasts__tag mtasts__tag_sts;
+
+/* Called for every syntactically valid field after the version tag. */
+typedef void (*mtasts__txt_field_fn)(void *ctx,
+                                     const struct mtasts__txt_field *f,
+                                     struct mtasts__sink *s);
+
+/*
+ * Parse the tag-list shape shared by STSv1 and TLSRPTv1 records:
+ * version ("v=" + tag) first, then *WSP ";" *WSP separated name=value
+ * fields with an optional final ";". Applies the lenient pre-processing.
+ * Returns the number of fields delivered, or -1 if the version tag did not
+ * match (nothing after it was examined).
+ */
+int mtasts__txt_parse(const char *text, size_t len,
+                      const struct mtasts__tag *tag, unsigned int line,
+                      struct mtasts__sink *s, mtasts__txt_field_fn fn,
+                      void *ctx);
+
+/* A record parser as RRset selection calls it. */
+typedef int (*mtasts__txt_parse_fn)(void **out, const char *text, size_t len,
+                                    unsigned int line, struct mtasts__sink *s);
+
+/* Select among joined RR texts and parse the single candidate. */
+int mtasts__txt_select(void **out, size_t *selected, const char *const *rrs,
+                       const size_t *lens, size_t count,
+                       const struct mtasts__tag *tag,
+                       mtasts__txt_parse_fn parse, unsigned int flags,
+                       mtasts_diag *diag);
+
+/* Same from wire RDATA. */
+int mtasts__txt_select_rdata(void **out, size_t *selected,
+                             const unsigned char *const *rdata,
+                             const size_t *lens, size_t count,
+                             const struct mtasts__tag *tag,
+                             mtasts__txt_parse_fn parse, unsigned int flags,
+                             mtasts_diag *diag);
+
+/* ---- record internals (record.c) ---------------------------------------- */
+
+int mtasts__record_parse_at(void **out, const char *text, size_t len,
+                            unsigned int line, struct mtasts__sink *s);
+
+/* ---- small helpers ------------------------------------------------------ */
+
+char *mtasts__strndup(const char *s, size_t n);
+
+#endif /* MTASTS_PRIVATE_H */
