@@ -40,10 +40,6 @@ extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 extern void __libc_free(void *);
-void *malloc(size_t n);
-void *calloc(size_t n, size_t m);
-void *realloc(void *p, size_t n);
-void free(void *p);
 
 void *
 malloc(size_t n)
@@ -177,7 +173,9 @@ add_row(struct corpus *c, const char *patterns, size_t plen, const char *host,
 		while (j < plen && patterns[j] != ' ')
 			j++;
 		pat = xstrndup(patterns + i, j - i);
-		(void)mtasts_policy_builder_add_mx(b, pat, NULL);
+		if (mtasts_policy_builder_add_mx(b, pat, NULL) != MTASTS_OK) {
+			/* an invalid pattern never matches: leave it out */
+		}
 		free(pat);
 		i = j + 1;
 	}
