@@ -50,11 +50,11 @@ static const struct code_info registry[] = {
 	{ MTASTS_D_INVALID_UTF8, MTASTS_ESYNTAX, "invalid-utf8" },
 	{ MTASTS_D_BOM, MTASTS_ESYNTAX, "bom" },
 	{ MTASTS_D_BARE_CR, MTASTS_ESYNTAX, "bare-cr" },
-	{ MTASTS_D_QUOTED, MTASTS_ESYNTAX, "quoted" },
-	{ MTASTS_D_OUTER_WHITESPACE, MTASTS_ESYNTAX, "outer-whitespace" },
+	{ MTASTS_D_QUOTED, MTASTS_OK, "quoted" },
+	{ MTASTS_D_OUTER_WHITESPACE, MTASTS_OK, "outer-whitespace" },
 	{ MTASTS_D_TOO_MANY_DIAGNOSTICS, MTASTS_OK, "too-many-diagnostics" },
 	{ MTASTS_D_TOO_MANY_RECORDS, MTASTS_ETOOLARGE, "too-many-records" },
-	{ MTASTS_D_BAD_RDATA, MTASTS_ESYNTAX, "bad-rdata" },
+	{ MTASTS_D_BAD_RDATA, MTASTS_OK, "bad-rdata" },
 
 	{ MTASTS_D_TXT_VERSION, MTASTS_EVERSION, "txt-version" },
 	{ MTASTS_D_TXT_NO_FIELDS, MTASTS_ESYNTAX, "txt-no-fields" },
@@ -147,10 +147,20 @@ mtasts_diag_code_name(int code)
 }
 
 int
+mtasts__diag_registered_status(int code)
+{
+	const struct code_info *ci = lookup(code);
+
+	return ci ? ci->status : MTASTS_EINVAL;
+}
+
+int
 mtasts__diag_code_status(int code)
 {
 	const struct code_info *ci = lookup(code);
 
+	/* A warning-only code used as an error (a builder refusing a
+	 * duplicate) still fails the call. */
 	return (ci && ci->status != MTASTS_OK) ? ci->status : MTASTS_ESYNTAX;
 }
 

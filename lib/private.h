@@ -99,7 +99,12 @@ int mtasts__sink_result(const struct mtasts__sink *s);
 /* The registry's codes, for tests: codes[k * stride / sizeof(int)]. */
 size_t mtasts__diag_registry(const int **codes, size_t *stride);
 
-/* Status registered for a diagnostic code (MTASTS_ESYNTAX if unknown). */
+/* The status a code registers: MTASTS_OK for warning-only codes,
+ * MTASTS_EINVAL for unknown codes. */
+int mtasts__diag_registered_status(int code);
+
+/* Status an error with this code gives a call (MTASTS_ESYNTAX for
+ * warning-only or unknown codes). */
 int mtasts__diag_code_status(int code);
 
 /*
