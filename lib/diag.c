@@ -353,31 +353,15 @@ reserve(mtasts_diag *d)
 /* ---- the sink used by parsers --------------------------------------------- */
 
 void
-mtasts__sink_init(struct mtasts__sink *s, mtasts_diag *diag, unsigned int flags)
-{
-	s->diag = diag;
-	s->status = MTASTS_OK;
-	s->oom = 0;
-	s->flags = flags;
-}
-
-int
-mtasts__sink_result(const struct mtasts__sink *s)
-{
-	return s->oom ? MTASTS_ENOMEM : s->status;
-}
-
-void
-mtasts__report(struct mtasts__sink *s, int code, int severity,
-               unsigned int line, unsigned int col, size_t off,
-               const char *fmt, ...)
+mtasts__report_impl(struct mtasts__sink *s, int code, int severity,
+                    unsigned int line, unsigned int col, size_t off,
+                    const char *fmt, ...)
 {
 	mtasts_diag *d = s->diag;
 	struct entry *e;
 	va_list ap;
 
-	if (severity == MTASTS_SEVERITY_ERROR && s->status == MTASTS_OK)
-		s->status = mtasts__diag_code_status(code);
+	mtasts__report_status(s, code, severity);
 	if (!d)
 		return;
 	if (d->n >= MTASTS_DIAG_MAX) {

@@ -260,6 +260,113 @@ no_colon(struct pstate *st, size_t ns, size_t p, size_t ce,
 	                       : "");
 }
 
+/* The field whose name is t[ns..ns+nl) and whose ':' is at q, on the
+ * line ending at ce; k is its kind as far as the caller could tell. */
+static void
+do_field(struct pstate *st, enum kind k, size_t ns, size_t nl, size_t q,
+         size_t ce, const struct mtasts__loc *L, unsigned int lineno)
+{
+	const char *t = st->t;
+	struct mtasts__sink *s = st->s;
+	struct mtasts__loc nloc, vloc;
+	size_t vb, ve;
+	char qb[MTASTS__QUOTE_MAX];
+
+	nloc = *L;
+	nloc.col += (unsigned int)ns;
+	nloc.off = ns;
+
+	/* sts-policy-field-delim = ":" *WSP; then the value, then *WSP */
+	vb = q + 1;
+	while (vb < ce && MTASTS__IS_WSP(t[vb]))
+		vb++;
+	ve = ce;
+	while (ve > vb && MTASTS__IS_WSP(t[ve - 1]))
+		ve--;
+	vloc = *L;
+	vloc.col += (unsigned int)vb;
+	vloc.off = vb;
+
+	if (k == K_EXT && nl <= 7) {
+		enum kind ck = classify(t + ns, nl, 1);
+
+		if (ck != K_EXT) {
+			mtasts__quote(s, qb, sizeof(qb), t + ns, nl);
+			if (s->flags & MTASTS_PARSE_LENIENT) {
+				mtasts__report(s, MTASTS_D_POLICY_NAME_CASE,
+				               MTASTS_SEVERITY_WARNING,
+				               MTASTS__AT(&nloc, 0),
+				               "field name %s read as '%s' (names "
+				               "are case-sensitive, A-06)",
+				               qb, kind_name[ck]);
+				k = ck;
+			} else {
+				mtasts__report(s, MTASTS_D_POLICY_NAME_CASE,
+				               MTASTS_SEVERITY_WARNING,
+				               MTASTS__AT(&nloc, 0),
+				               "field name %s is not '%s' (names "
+				               "are case-sensitive, A-06): kept as "
+				               "an unknown extension",
+				               qb, kind_name[ck]);
+				st->case_seen |= 1u << ck;
+			}
+		}
+	}
+	if (k == K_EXT) {
+		field_ext(st, t + ns, nl, t + vb, ve - vb, &nloc, &vloc);
+		return;
+	}
+	if (k != K_MX && st->seen[k]) {
+		mtasts__report(s, MTASTS_D_POLICY_DUPLICATE,
+		               MTASTS_SEVERITY_WARNING, MTASTS__AT(&nloc, 0),
+		               "later '%s' ignored: the first one, on line %u, "
+		               "wins (R-11, A-13)",
+		               kind_name[k], st->seen[k]);
+		return;
+	}
+	st->seen[k] = lineno;
+	switch (k) {
+	case K_VERSION:
+		field_version(st, t + vb, ve - vb, &vloc);
+		break;
+	case K_MODE:
+		field_mode(st, t + vb, ve - vb, &vloc);
+		break;
+	case K_MAX_AGE:
+		field_max_age(st, t + vb, ve - vb, &vloc);
+		break;
+	default:
+		field_mx(st, t + vb, ve - vb, &vloc);
+		break;
+	}
+}
+
+/* One of the four registered names, exact, followed by ':' at the start of
+ * p[0..n): the common line, recognised without scanning the name. Returns
+ * its kind and sets *nl to the name length, or K_EXT. */
+static enum kind
+prefix_kind(const char *p, size_t n, size_t *nl)
+{
+	if (n >= 3 && p[0] == 'm') {
+		if (p[1] == 'x' && p[2] == ':') {
+			*nl = 2;
+			return K_MX;
+		}
+		if (n >= 5 && memcmp(p, "mode:", 5) == 0) {
+			*nl = 4;
+			return K_MODE;
+		}
+		if (n >= 8 && memcmp(p, "max_age:", 8) == 0) {
+			*nl = 7;
+			return K_MAX_AGE;
+		}
+	} else if (n >= 8 && memcmp(p, "version:", 8) == 0) {
+		*nl = 7;
+		return K_VERSION;
+	}
+	return K_EXT;
+}
+
 /* The line [ls, ce) whose byte 0 sits at column 1 + ls - base. */
 static void
 do_line(struct pstate *st, size_t ls, size_t ce, size_t base,
@@ -267,8 +374,8 @@ do_line(struct pstate *st, size_t ls, size_t ce, size_t base,
 {
 	const char *t = st->t;
 	struct mtasts__sink *s = st->s;
-	struct mtasts__loc L, nloc, vloc;
-	size_t p = ls, q, ns, nl, vb, ve;
+	struct mtasts__loc L;
+	size_t p = ls, q, ns, nl;
 	char qb[MTASTS__QUOTE_MAX];
 	enum kind k;
 
@@ -282,6 +389,11 @@ do_line(struct pstate *st, size_t ls, size_t ce, size_t base,
 		               MTASTS__AT(&L, base + MTASTS_POLICY_MAX_LINE),
 		               "line is %zu bytes long; at most %d are allowed",
 		               ce - base, MTASTS_POLICY_MAX_LINE);
+		return;
+	}
+	k = prefix_kind(t + ls, ce - ls, &nl);
+	if (k != K_EXT) {
+		do_field(st, k, ls, nl, ls + nl, ce, &L, lineno);
 		return;
 	}
 	while (p < ce && MTASTS__IS_WSP(t[p]))
@@ -341,78 +453,16 @@ do_line(struct pstate *st, size_t ls, size_t ce, size_t base,
 		               MTASTS__SEV_LENIENT(s), MTASTS__AT(&L, p),
 		               "whitespace between the field name and ':' "
 		               "(A-05)");
-	nloc = L;
-	nloc.col += (unsigned int)ns;
-	nloc.off = ns;
-	if (!MTASTS__NAME_OK(t + ns, nl) &&
-	    !mtasts__ext_name_check(t + ns, nl, s, &nloc,
-	                            MTASTS_D_POLICY_FIELD_NAME))
-		return;
+	if (!MTASTS__NAME_OK(t + ns, nl)) {
+		struct mtasts__loc nloc = L;
 
-	/* sts-policy-field-delim = ":" *WSP; then the value, then *WSP */
-	vb = q + 1;
-	while (vb < ce && MTASTS__IS_WSP(t[vb]))
-		vb++;
-	ve = ce;
-	while (ve > vb && MTASTS__IS_WSP(t[ve - 1]))
-		ve--;
-	vloc = L;
-	vloc.col += (unsigned int)vb;
-	vloc.off = vb;
-
-	k = classify(t + ns, nl, 0);
-	if (k == K_EXT && nl <= 7) {
-		enum kind ck = classify(t + ns, nl, 1);
-
-		if (ck != K_EXT) {
-			mtasts__quote(s, qb, sizeof(qb), t + ns, nl);
-			if (s->flags & MTASTS_PARSE_LENIENT) {
-				mtasts__report(s, MTASTS_D_POLICY_NAME_CASE,
-				               MTASTS_SEVERITY_WARNING,
-				               MTASTS__AT(&nloc, 0),
-				               "field name %s read as '%s' (names "
-				               "are case-sensitive, A-06)",
-				               qb, kind_name[ck]);
-				k = ck;
-			} else {
-				mtasts__report(s, MTASTS_D_POLICY_NAME_CASE,
-				               MTASTS_SEVERITY_WARNING,
-				               MTASTS__AT(&nloc, 0),
-				               "field name %s is not '%s' (names "
-				               "are case-sensitive, A-06): kept as "
-				               "an unknown extension",
-				               qb, kind_name[ck]);
-				st->case_seen |= 1u << ck;
-			}
-		}
+		nloc.col += (unsigned int)ns;
+		nloc.off = ns;
+		if (!mtasts__ext_name_check(t + ns, nl, s, &nloc,
+		                            MTASTS_D_POLICY_FIELD_NAME))
+			return;
 	}
-	if (k == K_EXT) {
-		field_ext(st, t + ns, nl, t + vb, ve - vb, &nloc, &vloc);
-		return;
-	}
-	if (k != K_MX && st->seen[k]) {
-		mtasts__report(s, MTASTS_D_POLICY_DUPLICATE,
-		               MTASTS_SEVERITY_WARNING, MTASTS__AT(&nloc, 0),
-		               "later '%s' ignored: the first one, on line %u, "
-		               "wins (R-11, A-13)",
-		               kind_name[k], st->seen[k]);
-		return;
-	}
-	st->seen[k] = lineno;
-	switch (k) {
-	case K_VERSION:
-		field_version(st, t + vb, ve - vb, &vloc);
-		break;
-	case K_MODE:
-		field_mode(st, t + vb, ve - vb, &vloc);
-		break;
-	case K_MAX_AGE:
-		field_max_age(st, t + vb, ve - vb, &vloc);
-		break;
-	default:
-		field_mx(st, t + vb, ve - vb, &vloc);
-		break;
-	}
+	do_field(st, classify(t + ns, nl, 0), ns, nl, q, ce, &L, lineno);
 }
 
 static void

@@ -46,6 +46,29 @@ extern const unsigned char mtasts__lower[256];
 #define MTASTS__IS_ALNUM(c) MTASTS__IS(c, MTASTS__C_ALPHA | MTASTS__C_DIGIT)
 #define MTASTS__LOWER(c) (mtasts__lower[(unsigned char)(c)])
 
+/*
+ * Eight bytes at a time ("SIMD within a register"). For a word x whose
+ * bytes are all below 0x80, MTASTS__SWAR_RANGE(x, lo, hi) has 0x80 set in
+ * exactly the bytes b with lo <= b <= hi: adding 0x80 - lo sets the top bit
+ * iff b >= lo, adding 0x7f - hi iff b > hi, and neither sum can carry into
+ * the next byte. MTASTS__SWAR_BAD(x) is non-zero iff some byte is a control
+ * character (below 0x20) or above 0x7f: a subtraction only borrows from the
+ * next byte when a byte is below 0x20, which is already a finding.
+ */
+#define MTASTS__ONES 0x0101010101010101ull
+#define MTASTS__HIGH (0x80 * MTASTS__ONES)
+#define MTASTS__SWAR_RANGE(x, lo, hi)                                          \
+	(((x) + (0x80 - (lo)) * MTASTS__ONES) &                                 \
+	 ~((x) + (0x7f - (hi)) * MTASTS__ONES) & MTASTS__HIGH)
+#define MTASTS__SWAR_BAD(x)                                                    \
+	(((x) | (((x) - 0x20 * MTASTS__ONES) & ~(x))) & MTASTS__HIGH)
+
+/* Length of the run of ASCII letters and digits at the start of p[0..n). */
+size_t mtasts__alnum_span(const char *p, size_t n);
+
+/* Length of the run of sts-ext-value bytes (%x21-3A / %x3C / %x3E-7E). */
+size_t mtasts__txtval_span(const char *p, size_t n);
+
 /* ASCII case-insensitive equality of two byte ranges of length n. */
 int mtasts__ascii_caseeq(const char *a, const char *b, size_t n);
 
@@ -72,29 +95,58 @@ struct mtasts__sink {
 	unsigned int flags;
 };
 
-void mtasts__sink_init(struct mtasts__sink *s, mtasts_diag *diag,
-                       unsigned int flags);
+static inline void
+mtasts__sink_init(struct mtasts__sink *s, mtasts_diag *diag,
+                  unsigned int flags)
+{
+	s->diag = diag;
+	s->status = MTASTS_OK;
+	s->oom = 0;
+	s->flags = flags;
+}
 
 /* Severity of a problem that MTASTS_PARSE_LENIENT turns into a warning. */
 #define MTASTS__SEV_LENIENT(s)                                                 \
 	(((s)->flags & MTASTS_PARSE_LENIENT) ? MTASTS_SEVERITY_WARNING         \
 	                                     : MTASTS_SEVERITY_ERROR)
 
+/* Status an error with this code gives a call (MTASTS_ESYNTAX for
+ * warning-only or unknown codes). */
+int mtasts__diag_code_status(int code);
+
+/* Record one problem in the list (the slow half of mtasts__report). */
+void mtasts__report_impl(struct mtasts__sink *s, int code, int severity,
+                         unsigned int line, unsigned int col, size_t off,
+                         const char *fmt, ...) MTASTS__PRINTF(7, 8);
+
+/* Without a list, a problem only matters for the call's status. */
+static inline void
+mtasts__report_status(struct mtasts__sink *s, int code, int severity)
+{
+	if (severity == MTASTS_SEVERITY_ERROR && s->status == MTASTS_OK)
+		s->status = mtasts__diag_code_status(code);
+}
+
 /*
- * Record one problem. An error sets the sink's status (the first one wins)
- * from the code's registered status. The message is only formatted when a
- * list was given.
+ * Record one problem: mtasts__report(s, code, severity, line, col, off,
+ * fmt, ...). An error sets the sink's status (the first one wins) from the
+ * code's registered status. When no list was given, the message arguments
+ * (quoted input, formatted numbers) are not even evaluated.
  */
-void mtasts__report(struct mtasts__sink *s, int code, int severity,
-                    unsigned int line, unsigned int col, size_t off,
-                    const char *fmt, ...) MTASTS__PRINTF(7, 8);
+#define mtasts__report(s, code, severity, ...)                                 \
+	((s)->diag ? mtasts__report_impl((s), (code), (severity), __VA_ARGS__) \
+	           : mtasts__report_status((s), (code), (severity)))
 
 /* Report at byte i of a text located at *loc. */
 #define MTASTS__AT(loc, i)                                                     \
 	(loc)->line, (loc)->col + (unsigned int)(i), (loc)->off + (size_t)(i)
 
 /* The final status of a parse: ENOMEM if a diagnostic could not be stored. */
-int mtasts__sink_result(const struct mtasts__sink *s);
+static inline int
+mtasts__sink_result(const struct mtasts__sink *s)
+{
+	return s->oom ? MTASTS_ENOMEM : s->status;
+}
 
 /* The registry's codes, for tests: codes[k * stride / sizeof(int)]. */
 size_t mtasts__diag_registry(const int **codes, size_t *stride);
@@ -102,10 +154,6 @@ size_t mtasts__diag_registry(const int **codes, size_t *stride);
 /* The status a code registers: MTASTS_OK for warning-only codes,
  * MTASTS_EINVAL for unknown codes. */
 int mtasts__diag_registered_status(int code);
-
-/* Status an error with this code gives a call (MTASTS_ESYNTAX for
- * warning-only or unknown codes). */
-int mtasts__diag_code_status(int code);
 
 /*
  * Render p[0..n) as printable ASCII in single quotes for a message: bytes
@@ -277,6 +325,11 @@ int mtasts__txt_select_rdata(void **out, size_t *selected,
 
 int mtasts__record_parse_at(void **out, const char *text, size_t len,
                             unsigned int line, struct mtasts__sink *s);
+
+/* The general record parser alone, without the fast path for the common
+ * shape (tests compare the two). */
+int mtasts__record_parse_slow(void **out, const char *text, size_t len,
+                              unsigned int line, struct mtasts__sink *s);
 
 /* ---- small helpers ------------------------------------------------------ */
 

@@ -83,6 +83,12 @@ version_error(const char *t, size_t b, size_t e, const char *tw, size_t twl,
 	char q[MTASTS__QUOTE_MAX];
 	size_t show = e - b < 24 ? e - b : 24;
 
+	if (!s->diag) {
+		/* only the status matters: skip choosing a message */
+		mtasts__report_status(s, MTASTS_D_TXT_VERSION,
+		                      MTASTS_SEVERITY_ERROR);
+		return;
+	}
 	mtasts__quote(s, q, sizeof(q), t + b, show);
 	if (MTASTS__IS_WSP(t[b]))
 		mtasts__report(s, MTASTS_D_TXT_VERSION, MTASTS_SEVERITY_ERROR,
@@ -302,8 +308,7 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 		}
 		pos++; /* '=' */
 		vs = pos;
-		while (pos < e && MTASTS__IS(t[pos], MTASTS__C_TXTVAL))
-			pos++;
+		pos += mtasts__txtval_span(t + pos, e - pos);
 		if (pos < e && !MTASTS__IS_WSP(t[pos]) && t[pos] != ';') {
 			if (t[pos] == '=')
 				mtasts__report(s, MTASTS_D_TXT_FIELD_VALUE,

@@ -48,6 +48,52 @@ const unsigned char mtasts__lower[256] = {
 	240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
+size_t
+mtasts__alnum_span(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	/* Eight bytes at a time (see MTASTS__SWAR_RANGE): OR-ing 0x20 folds
+	 * letters to a-z and keeps digits; controls, which that would fold into
+	 * the digit range, and bytes above 0x7f are excluded first. A word
+	 * that is not all letters and digits is rescanned byte by byte. */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+
+		memcpy(&x, p + i, 8);
+		if (MTASTS__SWAR_BAD(x))
+			break;
+		y = x | 0x20 * MTASTS__ONES;
+		if ((MTASTS__SWAR_RANGE(y, 0x30, 0x39) |
+		     MTASTS__SWAR_RANGE(y, 0x61, 0x7a)) != MTASTS__HIGH)
+			break;
+	}
+	while (i < n && MTASTS__IS_ALNUM(p[i]))
+		i++;
+	return i;
+}
+
+size_t
+mtasts__txtval_span(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	/* %x21-3A / %x3C / %x3E-7E: visible ASCII but ';' and '=' */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, p + i, 8);
+		if ((x & MTASTS__HIGH) ||
+		    (MTASTS__SWAR_RANGE(x, 0x21, 0x7e) &
+		     ~MTASTS__SWAR_RANGE(x, 0x3b, 0x3b) &
+		     ~MTASTS__SWAR_RANGE(x, 0x3d, 0x3d)) != MTASTS__HIGH)
+			break;
+	}
+	while (i < n && MTASTS__IS(p[i], MTASTS__C_TXTVAL))
+		i++;
+	return i;
+}
+
 int
 mtasts__ascii_caseeq(const char *a, const char *b, size_t n)
 {
