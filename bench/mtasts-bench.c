@@ -8,6 +8,8 @@
  * With --corpus, DIR holds the reference workload (policies.txt,
  * txt-records.txt, mx-match.tsv; format in shared/bench-corpus/README.md).
  * Without it, a deterministic corpus of the same shape is generated.
+ * TLSRPTv1 records (tlsrpt_parse) come from DIR/tlsrpt-records.txt (one
+ * per line) when it exists, else from a generated set of typical records.
  * Prints one JSON line per operation, the median of N passes:
  *   {"what": "policy_parse", "inputs": 1000, "ns_per_op": 61.2,
  *    "allocs_per_op": 1.00}
@@ -89,6 +91,8 @@ struct corpus {
 	size_t n_policies;
 	struct text *records;
 	size_t n_records;
+	struct text *tlsrpt;
+	size_t n_tlsrpt;
 	struct row *rows;
 	size_t n_rows;
 };
@@ -190,8 +194,24 @@ add_row(struct corpus *c, const char *patterns, size_t plen, const char *host,
 }
 
 static void
+split_lines(struct text **v, size_t *n, const char *buf, size_t len)
+{
+	size_t i, start;
+
+	for (start = 0, i = 0; i < len; i++) {
+		if (buf[i] == '\n') {
+			add_text(v, n, buf + start, i - start);
+			start = i + 1;
+		}
+	}
+}
+
+static void
 load_corpus(struct corpus *c, const char *dir)
 {
+	char path[4096];
+	FILE *f;
+
 	size_t len, i, start;
 	char *buf;
 	const char *sep = "\n%%\n";
@@ -208,14 +228,17 @@ load_corpus(struct corpus *c, const char *dir)
 	free(buf);
 
 	buf = read_file(dir, "txt-records.txt", &len);
-	for (start = 0, i = 0; i < len; i++) {
-		if (buf[i] == '\n') {
-			add_text(&c->records, &c->n_records, buf + start,
-			         i - start);
-			start = i + 1;
-		}
-	}
+	split_lines(&c->records, &c->n_records, buf, len);
 	free(buf);
+
+	snprintf(path, sizeof(path), "%s/tlsrpt-records.txt", dir);
+	f = fopen(path, "rb");
+	if (f) {
+		fclose(f);
+		buf = read_file(dir, "tlsrpt-records.txt", &len);
+		split_lines(&c->tlsrpt, &c->n_tlsrpt, buf, len);
+		free(buf);
+	}
 
 	buf = read_file(dir, "mx-match.tsv", &len);
 	for (start = 0, i = 0; i < len; i++) {
@@ -255,6 +278,36 @@ static void
 gen_domain(char *out, size_t size)
 {
 	snprintf(out, size, "%s%u.%s", words[rnd(10)], rnd(100), tlds[rnd(6)]);
+}
+
+/* Typical published TLSRPTv1 records: one mailto (most), one https, or
+ * both; a few with whitespace around ',' or a final ';'. */
+static void
+gen_tlsrpt(struct corpus *c)
+{
+	char buf[512], dom[64];
+	size_t i;
+
+	for (i = 0; i < 1000; i++) {
+		unsigned int kind = rnd(10);
+		int o;
+
+		gen_domain(dom, sizeof(dom));
+		if (kind < 7)
+			o = snprintf(buf, sizeof(buf),
+			             "v=TLSRPTv1;%srua=mailto:tlsrpt@%s%s",
+			             rnd(2) ? " " : "", dom, rnd(4) ? "" : ";");
+		else if (kind < 9)
+			o = snprintf(buf, sizeof(buf),
+			             "v=TLSRPTv1; rua=https://tlsrpt.%s/v1/report",
+			             dom);
+		else
+			o = snprintf(buf, sizeof(buf),
+			             "v=TLSRPTv1; rua=mailto:tls@%s, "
+			             "https://reports.%s/tlsrpt",
+			             dom, dom);
+		add_text(&c->tlsrpt, &c->n_tlsrpt, buf, (size_t)o);
+	}
 }
 
 static void
@@ -355,6 +408,22 @@ run_records(const struct corpus *c)
 }
 
 static void
+run_tlsrpt(const struct corpus *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_tlsrpt; i++) {
+		mtasts_tlsrpt *r;
+
+		if (mtasts_tlsrpt_parse(&r, c->tlsrpt[i].p, c->tlsrpt[i].n, 0,
+		                        NULL) == MTASTS_OK) {
+			sink += mtasts_tlsrpt_rua_count(r);
+			mtasts_tlsrpt_free(r);
+		}
+	}
+}
+
+static void
 run_rows(const struct corpus *c)
 {
 	size_t i;
@@ -421,7 +490,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: mtasts-bench [--corpus DIR] [--passes N] "
-	           "[--only policy_parse|record_parse|mx_match]\n");
+	           "[--only policy_parse|record_parse|mx_match|tlsrpt_parse]\n");
 }
 
 int
@@ -455,6 +524,8 @@ main(int argc, char **argv)
 		load_corpus(&c, dir);
 	else
 		gen_corpus(&c);
+	if (!c.n_tlsrpt)
+		gen_tlsrpt(&c);
 	if (!c.n_policies || !c.n_records || !c.n_rows) {
 		fprintf(stderr, "mtasts-bench: empty corpus\n");
 		return 2;
@@ -465,5 +536,7 @@ main(int argc, char **argv)
 		measure("record_parse", run_records, &c, c.n_records, passes);
 	if (!only || strcmp(only, "mx_match") == 0)
 		measure("mx_match", run_rows, &c, c.n_rows, passes);
+	if (!only || strcmp(only, "tlsrpt_parse") == 0)
+		measure("tlsrpt_parse", run_tlsrpt, &c, c.n_tlsrpt, passes);
 	return 0;
 }

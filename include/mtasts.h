@@ -148,12 +148,16 @@ enum mtasts_status {
 	/** An `mx` pattern is invalid (R-18…R-20), or a `testing`/`enforce`
 	 *  policy has none (R-17, A-28). */
 	MTASTS_EMX = -9,
-	/** RRset selection: no TXT RR begins with `v=STSv1` + `;` (R-05, A-01);
-	 *  the domain has no available policy (R-06). */
+	/** RRset selection: no TXT RR begins with the version tag + `;`
+	 *  (`v=STSv1;`: R-05, A-01; `v=TLSRPTv1;`: T-06, TA-02); the domain
+	 *  has no available policy (R-06) or does not implement TLSRPT (T-07). */
 	MTASTS_ENORECORD = -10,
-	/** RRset selection: more than one TXT RR is an STSv1 record; the
-	 *  domain has no available policy (R-06). */
-	MTASTS_EMULTIPLE = -11
+	/** RRset selection: more than one TXT RR carries the version tag; the
+	 *  domain has no available policy (R-06) or no TLSRPT (T-07). */
+	MTASTS_EMULTIPLE = -11,
+	/** A TLSRPTv1 record has no `rua`, or a `rua` URI is invalid
+	 *  (RFC 8460 §3, T-03, T-05). @since 1.0 */
+	MTASTS_ERUA = -12
 };
 
 /**
@@ -222,7 +226,7 @@ enum mtasts_severity {
  * @brief Stable diagnostic codes (the registry in docs/diagnostics.md).
  *
  * Codes are grouped by hundreds: 1xx input, 2xx TXT records and RRsets,
- * 3xx policy files, 4xx mx patterns. A code is never renumbered or reused;
+ * 3xx policy files, 4xx mx patterns, 5xx TLSRPT records. A code is never renumbered or reused;
  * new codes are appended. mtasts_diag_code_name() gives each one a stable
  * kebab-case name, used in the CLI's output.
  * @since 1.0
@@ -359,7 +363,28 @@ enum mtasts_diag_code {
 	 *  pattern (R-18). */
 	MTASTS_D_MX_LIST = 410,
 	/** A port or address-literal syntax (`:`, `[`, `]`). */
-	MTASTS_D_MX_PORT = 411
+	MTASTS_D_MX_PORT = 411,
+
+	/** A TLSRPTv1 record without a `rua` field (T-03). */
+	MTASTS_D_TLSRPT_RUA_MISSING = 501,
+	/** An empty element in a `rua` list (`rua=,x`, `rua=x,`). */
+	MTASTS_D_TLSRPT_RUA_EMPTY = 502,
+	/** A `rua` element that is not an RFC 3986 URI (no scheme, a byte not
+	 *  allowed in URIs, a malformed percent-encoding). */
+	MTASTS_D_TLSRPT_URI_SYNTAX = 503,
+	/** A raw `!` in a `rua` URI: it must be percent-encoded as `%21`
+	 *  (T-05, TA-03). */
+	MTASTS_D_TLSRPT_URI_RESERVED = 504,
+	/** A `rua` URI whose scheme is neither `mailto` nor `https`: kept, but
+	 *  no report can be sent there (T-04, TA-06). Warning. */
+	MTASTS_D_TLSRPT_URI_SCHEME = 505,
+	/** A `mailto:` URI without a `local@domain` address (T-04). */
+	MTASTS_D_TLSRPT_MAILTO = 506,
+	/** An `https:` URI without `//` and a host (T-04). */
+	MTASTS_D_TLSRPT_HTTPS = 507,
+	/** A `mailto:` URI with `?` header fields: kept, but reporters ignore
+	 *  them (TA-06). Warning. */
+	MTASTS_D_TLSRPT_MAILTO_HEADERS = 508
 };
 
 /**
@@ -857,6 +882,437 @@ mtasts_record_builder_add_extension(mtasts_record_builder *builder,
 MTASTS_EXPORT MTASTS_NODISCARD int
 mtasts_record_builder_build(const mtasts_record_builder *builder,
                             mtasts_record **out, mtasts_diag *diag);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup tlsrpt TLSRPTv1 TXT record
+ * @brief The `_smtp._tls.<domain>` TXT record of SMTP TLS Reporting
+ *        (RFC 8460 §3).
+ *
+ * Requirement ids T-xx and TA-xx refer to the project's RFC 8460 digest.
+ * A parsed record holds its `rua` URIs (where aggregate reports go) and
+ * its extension fields. The grammar is the STSv1 record's shape: the same
+ * delimiters, extension names and values, lenient readings and
+ * diagnostics; only the version tag and the `rua` field differ.
+ * @{
+ */
+
+/** Opaque, immutable parsed TLSRPTv1 record. @since 1.0 */
+typedef struct mtasts_tlsrpt mtasts_tlsrpt;
+
+/** @brief The scheme of a `rua` URI (T-04). Values are fixed. @since 1.0 */
+enum mtasts_rua_scheme {
+	/** `mailto:` (RFC 6068): reports are mailed to the address. */
+	MTASTS_RUA_MAILTO = 1,
+	/** `https:`: reports are POSTed to the URI. */
+	MTASTS_RUA_HTTPS = 2,
+	/** Any other scheme: valid syntax, but no report can be sent there
+	 *  (TA-06). */
+	MTASTS_RUA_OTHER = 3
+};
+
+/** Most `rua` URIs kept in one record. @since 1.0 */
+#define MTASTS_TLSRPT_MAX_RUA 32
+
+/**
+ * @brief Parse the text of one TLSRPTv1 TXT record.
+ *
+ * Implements the ABNF of RFC 8460 §3 exactly (T-02, T-03, T-05, T-09): the
+ * text starts with the case-sensitive `v=TLSRPTv1` (T-02); fields are
+ * separated by `*WSP ";" *WSP`, a final `;` allowed; `rua=` holds one or
+ * more URIs separated by `*WSP "," *WSP` (T-03). Each URI must be an RFC 3986
+ * URI in which `,`, `!` and `;` are percent-encoded (T-05): a raw `!` is an
+ * error (TA-03). A `mailto:` URI must hold an address and an `https:` URI a
+ * host, or the record is invalid; a URI with another scheme is kept with a
+ * #MTASTS_D_TLSRPT_URI_SCHEME warning, as is a `mailto:` URI with header
+ * fields (TA-06). Several `rua` fields are all kept, in order (TA-01).
+ * Other `name=value` fields are kept as extensions, the first of each name
+ * winning (T-09, TA-05); a second `v=` is ignored with a warning. Scheme
+ * names compare case-insensitively (RFC 3986 §3.1); everything else is
+ * case-sensitive (TA-16). #MTASTS_PARSE_LENIENT relaxes what it relaxes for
+ * STSv1 records (outer whitespace, quotes, `V=`/`RUA=`), with warnings.
+ *
+ * @param[out] out   Receives the record; NULL on failure.
+ * @param[in]  text  The record text (its character-strings joined, T-08).
+ * @param[in]  len   Length of @p text (at most #MTASTS_RECORD_MAX_SIZE).
+ * @param[in]  flags #MTASTS_PARSE_DEFAULT or #MTASTS_PARSE_LENIENT.
+ * @param[in,out] diag Optional list that receives every problem found.
+ * @retval MTASTS_OK        Valid record (warnings may have been added).
+ * @retval MTASTS_EINVAL    @p out is NULL, @p text is NULL with @p len > 0,
+ *                          or @p flags has unknown bits.
+ * @retval MTASTS_ENOMEM    Out of memory.
+ * @retval MTASTS_ETOOLARGE Longer than #MTASTS_RECORD_MAX_SIZE, or more than
+ *                          #MTASTS_TLSRPT_MAX_RUA URIs or
+ *                          #MTASTS_MAX_EXTENSIONS extensions.
+ * @retval MTASTS_EVERSION  Does not start with `v=TLSRPTv1`.
+ * @retval MTASTS_ERUA      No `rua`, or an invalid `rua` URI.
+ * @retval MTASTS_ESYNTAX   Any other grammar violation.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_tlsrpt_parse(mtasts_tlsrpt **out, const char *text, size_t len,
+                    unsigned int flags, mtasts_diag *diag);
+
+/**
+ * @brief Choose and parse the TLSRPTv1 record of a TXT RRset (RFC 8460 §3).
+ *
+ * As mtasts_record_select(), for the tag `v=TLSRPTv1`: RRs not beginning
+ * with `v=TLSRPTv1` + optional whitespace + `;` are discarded (T-06, TA-02);
+ * if not exactly one remains, or it is invalid, the domain does not
+ * implement TLSRPT (T-07, TA-04).
+ * @param[out] out      Receives the parsed record; NULL on failure.
+ * @param[out] selected Optional; the 0-based index of the only TLSRPTv1 RR
+ *                      whenever there is exactly one, else #MTASTS_NO_INDEX.
+ * @param[in]  rrs      Array of @p count pointers to RR texts (any bytes).
+ * @param[in]  lens     Array of @p count lengths.
+ * @param[in]  count    Number of RRs.
+ * @param[in]  flags    #MTASTS_PARSE_DEFAULT or #MTASTS_PARSE_LENIENT.
+ * @param[in,out] diag  Optional list that receives every problem found.
+ * @return As mtasts_record_select(), with mtasts_tlsrpt_parse()'s statuses
+ *         for the selected RR.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_tlsrpt_select(mtasts_tlsrpt **out, size_t *selected,
+                     const char *const *rrs, const size_t *lens, size_t count,
+                     unsigned int flags, mtasts_diag *diag);
+
+/**
+ * @brief Like mtasts_tlsrpt_select(), from raw TXT RDATA (wire format, the
+ *        library joins each RR's character-strings: T-08).
+ * @param[out] out      Receives the parsed record; NULL on failure.
+ * @param[out] selected Optional; as for mtasts_tlsrpt_select().
+ * @param[in]  rdata    Array of @p count pointers to RDATA.
+ * @param[in]  lens     Array of @p count RDATA lengths.
+ * @param[in]  count    Number of RRs.
+ * @param[in]  flags    #MTASTS_PARSE_DEFAULT or #MTASTS_PARSE_LENIENT.
+ * @param[in,out] diag  Optional list that receives every problem found.
+ * @return As mtasts_tlsrpt_select().
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_tlsrpt_select_rdata(mtasts_tlsrpt **out, size_t *selected,
+                           const unsigned char *const *rdata,
+                           const size_t *lens, size_t count,
+                           unsigned int flags, mtasts_diag *diag);
+
+/**
+ * @brief Free a TLSRPTv1 record.
+ * @param[in] record The record, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_tlsrpt_free(mtasts_tlsrpt *record);
+
+/**
+ * @brief Number of `rua` URIs, from every `rua` field in order (TA-01).
+ * @param[in] record A record; NULL counts as none.
+ * @return The count (at least 1 for a parsed record).
+ * @since 1.0
+ */
+MTASTS_EXPORT size_t mtasts_tlsrpt_rua_count(const mtasts_tlsrpt *record);
+
+/**
+ * @brief `rua` URI @p index, exactly as written (percent-encodings kept).
+ * @param[in] record A record.
+ * @param[in] index  0-based index below mtasts_tlsrpt_rua_count().
+ * @return The URI, owned by @p record; NULL if out of range or NULL record.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_tlsrpt_rua(const mtasts_tlsrpt *record,
+                                            size_t index);
+
+/**
+ * @brief The scheme of `rua` URI @p index.
+ * @param[in] record A record.
+ * @param[in] index  0-based index below mtasts_tlsrpt_rua_count().
+ * @return A ::mtasts_rua_scheme value; 0 if out of range or NULL record.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_tlsrpt_rua_scheme(const mtasts_tlsrpt *record,
+                                           size_t index);
+
+/**
+ * @brief Number of extension fields kept, in order of appearance (T-09).
+ * @param[in] record A record; NULL counts as none.
+ * @return The count.
+ * @since 1.0
+ */
+MTASTS_EXPORT size_t mtasts_tlsrpt_extension_count(const mtasts_tlsrpt *record);
+
+/**
+ * @brief Name of extension field @p index.
+ * @param[in] record A record.
+ * @param[in] index  0-based index below mtasts_tlsrpt_extension_count().
+ * @return The name, owned by @p record; NULL if out of range or NULL record.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_tlsrpt_extension_name(const mtasts_tlsrpt *record, size_t index);
+
+/**
+ * @brief Value of extension field @p index.
+ * @param[in] record A record.
+ * @param[in] index  0-based index below mtasts_tlsrpt_extension_count().
+ * @return The value, owned by @p record; NULL if out of range or NULL record.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_tlsrpt_extension_value(const mtasts_tlsrpt *record, size_t index);
+
+/**
+ * @brief Whether two records are equal: the same `rua` URIs (byte for
+ *        byte) in the same order and the same extensions in the same order.
+ * @param[in] a A record.
+ * @param[in] b A record.
+ * @return 1 if equal, 0 if not or if either is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_tlsrpt_equal(const mtasts_tlsrpt *a,
+                                      const mtasts_tlsrpt *b);
+
+/**
+ * @brief Serialise a record canonically, snprintf-style.
+ *
+ * The canonical form (RFC 8460 §3 example style, digest §1.4) is
+ * `v=TLSRPTv1; rua=<uri>[,<uri>…]` with every URI in one `rua` field, then
+ * each extension as `; name=value`: no whitespace before `;`, one space
+ * after it, none around `,`, no final `;`. It always parses back to an
+ * equal record. Split it into character-strings of at most 255 bytes when
+ * writing a zone.
+ * @param[in]  record A record.
+ * @param[out] buf    Buffer of @p size bytes, or NULL when @p size is 0.
+ * @param[in]  size   Size of @p buf; output truncated snprintf-style.
+ * @param[in]  flags  #MTASTS_FORMAT_DEFAULT (no other bit applies).
+ * @return The length of the full text (excluding the NUL); #MTASTS_EINVAL
+ *         if @p record is NULL, @p buf is NULL with @p size > 0, or @p flags
+ *         has unknown bits.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_tlsrpt_format(const mtasts_tlsrpt *record, char *buf,
+                                       size_t size, unsigned int flags);
+
+/**
+ * @brief Serialise a record canonically into a new string.
+ * @param[in]  record A record.
+ * @param[in]  flags  #MTASTS_FORMAT_DEFAULT.
+ * @param[out] out    Receives the text; free it with mtasts_free(). NULL on
+ *                    failure.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL argument or unknown @p flags bits.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_tlsrpt_format_alloc(const mtasts_tlsrpt *record, unsigned int flags,
+                           char **out);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup tlsrpt_builder TLSRPTv1 record builder
+ * @brief Build a TLSRPTv1 record from URIs and extensions.
+ * @{
+ */
+
+/** Opaque, mutable TLSRPTv1 record builder. @since 1.0 */
+typedef struct mtasts_tlsrpt_builder mtasts_tlsrpt_builder;
+
+/**
+ * @brief Create a builder, empty or holding a copy of a record.
+ * @param[out] out  Receives the builder; NULL on failure.
+ * @param[in]  from A record to start from (copied), or NULL.
+ * @retval MTASTS_OK     Success; free with mtasts_tlsrpt_builder_free().
+ * @retval MTASTS_EINVAL @p out is NULL.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_tlsrpt_builder_new(mtasts_tlsrpt_builder **out,
+                          const mtasts_tlsrpt *from);
+
+/**
+ * @brief Free a builder.
+ * @param[in] builder The builder, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_tlsrpt_builder_free(mtasts_tlsrpt_builder *builder);
+
+/**
+ * @brief Append a `rua` URI, checked as mtasts_tlsrpt_parse() checks it.
+ *
+ * A URI with a scheme other than `mailto`/`https` is accepted with a
+ * warning, as in a parse.
+ * @param[in,out] builder The builder.
+ * @param[in]     uri     The URI, with `,` `!` `;` percent-encoded (T-05).
+ *                        Copied.
+ * @param[in,out] diag    Optional list that receives the reason of a
+ *                        failure (and scheme warnings).
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_EINVAL    NULL argument.
+ * @retval MTASTS_ERUA      Invalid URI; the builder is unchanged.
+ * @retval MTASTS_ETOOLARGE Already #MTASTS_TLSRPT_MAX_RUA URIs.
+ * @retval MTASTS_ENOMEM    Out of memory; the builder is unchanged.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_tlsrpt_builder_add_rua(mtasts_tlsrpt_builder *builder, const char *uri,
+                              mtasts_diag *diag);
+
+/**
+ * @brief Append an extension field.
+ * @param[in,out] builder The builder.
+ * @param[in]     name    1 letter/digit then up to 31 of letter, digit,
+ *                        `_`, `-`, `.`; not `v` or `rua` in any case, not a
+ *                        name already added. Copied.
+ * @param[in]     value   1+ bytes of %x21-3A / %x3C / %x3E-7E. Copied.
+ * @param[in,out] diag    Optional list that receives the reason of a
+ *                        failure.
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_EINVAL    NULL argument, a registered or duplicate name.
+ * @retval MTASTS_ESYNTAX   @p name or @p value breaks the grammar.
+ * @retval MTASTS_ETOOLARGE Already #MTASTS_MAX_EXTENSIONS extensions.
+ * @retval MTASTS_ENOMEM    Out of memory; the builder is unchanged.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_tlsrpt_builder_add_extension(mtasts_tlsrpt_builder *builder,
+                                    const char *name, const char *value,
+                                    mtasts_diag *diag);
+
+/**
+ * @brief Build an immutable record from the builder's current content.
+ * @param[in]  builder The builder (unchanged; can be built again).
+ * @param[out] out     Receives the record; NULL on failure.
+ * @param[in,out] diag Optional list that receives the reason of a failure.
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_EINVAL    NULL argument.
+ * @retval MTASTS_ERUA      No `rua` URI was added (T-03).
+ * @retval MTASTS_ETOOLARGE The record would exceed #MTASTS_RECORD_MAX_SIZE.
+ * @retval MTASTS_ENOMEM    Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_tlsrpt_builder_build(const mtasts_tlsrpt_builder *builder,
+                            mtasts_tlsrpt **out, mtasts_diag *diag);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup report TLS-RPT result and policy types
+ * @brief The names an MTA puts in its RFC 8460 reports (§4.3, §4.4).
+ *
+ * The values of these enums are libmtasts' own (fixed forever); the names
+ * are the registered strings. RFC 8460's registry is open (T-33): a report
+ * parser must accept names this library does not know.
+ * @{
+ */
+
+/** @brief STARTTLS validation result types (RFC 8460 §4.3, IANA registry
+ *  "STARTTLS Validation Result Types"). @since 1.0 */
+enum mtasts_result_type {
+	/** `starttls-not-supported`: the MX did not offer STARTTLS. */
+	MTASTS_RESULT_STARTTLS_NOT_SUPPORTED = 1,
+	/** `certificate-host-mismatch`: the certificate does not match the MX
+	 *  host name. */
+	MTASTS_RESULT_CERTIFICATE_HOST_MISMATCH = 2,
+	/** `certificate-expired`. */
+	MTASTS_RESULT_CERTIFICATE_EXPIRED = 3,
+	/** `certificate-not-trusted`: untrusted CA, broken chain… (send a
+	 *  failure-reason-code, T-24). */
+	MTASTS_RESULT_CERTIFICATE_NOT_TRUSTED = 4,
+	/** `validation-failure`: any other failure (send a
+	 *  failure-reason-code, T-24); also an MX host matching no `mx` pattern
+	 *  (TA-15). */
+	MTASTS_RESULT_VALIDATION_FAILURE = 5,
+	/** `tlsa-invalid` (DANE). */
+	MTASTS_RESULT_TLSA_INVALID = 6,
+	/** `dnssec-invalid` (DANE). */
+	MTASTS_RESULT_DNSSEC_INVALID = 7,
+	/** `dane-required` (DANE). */
+	MTASTS_RESULT_DANE_REQUIRED = 8,
+	/** `sts-policy-fetch-error`: the MTA-STS policy could not be
+	 *  retrieved. */
+	MTASTS_RESULT_STS_POLICY_FETCH_ERROR = 9,
+	/** `sts-policy-invalid`: the retrieved policy failed validation. */
+	MTASTS_RESULT_STS_POLICY_INVALID = 10,
+	/** `sts-webpki-invalid`: the policy host's certificate failed PKIX
+	 *  validation. */
+	MTASTS_RESULT_STS_WEBPKI_INVALID = 11
+};
+
+/** @brief Policy types of a report (RFC 8460 §4.4 `policy-type`, T-19).
+ *  @since 1.0 */
+enum mtasts_policy_type {
+	/** `sts`: an MTA-STS policy. */
+	MTASTS_POLICY_TYPE_STS = 1,
+	/** `tlsa`: a DANE TLSA RRset. */
+	MTASTS_POLICY_TYPE_TLSA = 2,
+	/** `no-policy-found`. */
+	MTASTS_POLICY_TYPE_NO_POLICY_FOUND = 3
+};
+
+/**
+ * @brief The registered name of a result type.
+ * @param[in] type A ::mtasts_result_type value.
+ * @return A static string such as "sts-policy-invalid", or NULL for an
+ *         unknown value.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_result_type_name(int type);
+
+/**
+ * @brief The result type with a registered name (exact, case-sensitive).
+ * @param[in] name A name such as "certificate-expired".
+ * @return The ::mtasts_result_type value; #MTASTS_EINVAL if @p name is NULL
+ *         or not a name this library knows (the registry is open: T-33).
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_result_type_from_name(const char *name);
+
+/**
+ * @brief The name of a policy type: "sts", "tlsa" or "no-policy-found".
+ * @param[in] type A ::mtasts_policy_type value.
+ * @return A static string, or NULL for an unknown value.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_policy_type_name(int type);
+
+/**
+ * @brief The policy type with a given name (exact, case-sensitive).
+ * @param[in] name "sts", "tlsa" or "no-policy-found".
+ * @return The ::mtasts_policy_type value; #MTASTS_EINVAL for NULL or any
+ *         other name.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_policy_type_from_name(const char *name);
+
+/**
+ * @brief The result type an MTA reports when obtaining a policy failed with
+ *        a libmtasts status (RFC 8461 §6, RFC 8460 §4.3.2.2; digest TA-15).
+ *
+ * For a status returned while turning a fetched policy body into a policy
+ * (mtasts_policy_parse(): #MTASTS_ESYNTAX, #MTASTS_ETOOLARGE,
+ * #MTASTS_EVERSION, #MTASTS_EMODE, #MTASTS_EMAXAGE, #MTASTS_EMX): the body
+ * was retrieved but is not a valid policy, so
+ * #MTASTS_RESULT_STS_POLICY_INVALID (A-14). Statuses that describe the
+ * caller or the host rather than the policy (#MTASTS_OK, #MTASTS_ENOMEM,
+ * #MTASTS_EINVAL) and those of the TXT record (#MTASTS_EID,
+ * #MTASTS_ENORECORD, #MTASTS_EMULTIPLE, #MTASTS_ERUA: no usable record
+ * means no MTA-STS, nothing to report, R-06) give 0. Statuses added by
+ * later versions for fetch failures map to
+ * #MTASTS_RESULT_STS_POLICY_FETCH_ERROR or
+ * #MTASTS_RESULT_STS_WEBPKI_INVALID; this function is the single place that
+ * encodes the mapping.
+ * @param[in] status A status returned by a libmtasts function.
+ * @return A ::mtasts_result_type value, or 0 when nothing is to be
+ *         reported.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_status_result_type(int status);
 
 /** @} */
 

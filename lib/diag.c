@@ -108,6 +108,16 @@ static const struct code_info registry[] = {
 	{ MTASTS_D_MX_U_LABEL, MTASTS_EMX, "mx-u-label" },
 	{ MTASTS_D_MX_LIST, MTASTS_EMX, "mx-list" },
 	{ MTASTS_D_MX_PORT, MTASTS_EMX, "mx-port" },
+
+	{ MTASTS_D_TLSRPT_RUA_MISSING, MTASTS_ERUA, "tlsrpt-rua-missing" },
+	{ MTASTS_D_TLSRPT_RUA_EMPTY, MTASTS_ERUA, "tlsrpt-rua-empty" },
+	{ MTASTS_D_TLSRPT_URI_SYNTAX, MTASTS_ERUA, "tlsrpt-uri-syntax" },
+	{ MTASTS_D_TLSRPT_URI_RESERVED, MTASTS_ERUA, "tlsrpt-uri-reserved" },
+	{ MTASTS_D_TLSRPT_URI_SCHEME, MTASTS_OK, "tlsrpt-uri-scheme" },
+	{ MTASTS_D_TLSRPT_MAILTO, MTASTS_ERUA, "tlsrpt-mailto" },
+	{ MTASTS_D_TLSRPT_HTTPS, MTASTS_ERUA, "tlsrpt-https" },
+	{ MTASTS_D_TLSRPT_MAILTO_HEADERS, MTASTS_OK,
+	  "tlsrpt-mailto-headers" },
 };
 
 /* Binary search: the registry is sorted by code (tests/check-internal.c
@@ -199,9 +209,10 @@ static const struct status_info statuses[] = {
 	{ MTASTS_EMAXAGE, "MTASTS_EMAXAGE", "missing or invalid max_age" },
 	{ MTASTS_EMX, "MTASTS_EMX", "missing or invalid mx pattern" },
 	{ MTASTS_ENORECORD, "MTASTS_ENORECORD",
-	  "no STSv1 record in the TXT RRset" },
+	  "no record of this kind in the TXT RRset" },
 	{ MTASTS_EMULTIPLE, "MTASTS_EMULTIPLE",
-	  "more than one STSv1 record in the TXT RRset" },
+	  "more than one record of this kind in the TXT RRset" },
+	{ MTASTS_ERUA, "MTASTS_ERUA", "missing or invalid rua URI" },
 };
 
 static const struct status_info *

@@ -277,13 +277,24 @@ struct mtasts__txt_field {
 	struct mtasts__loc value_loc;
 };
 
-/* A record family: its version tag ("v=STSv1") and the tag's value. */
+/* A record family: its version tag ("v=STSv1"), and the name of the field
+ * whose value is a `*WSP "," *WSP`-separated URI list (TLSRPT's "rua"), if
+ * any: that value may hold '=' and whitespace around the commas. */
 struct mtasts__tag {
-	const char *word; /* "v=STSv1" */
-	size_t len;       /* strlen(word) */
+	const char *word;    /* "v=STSv1" */
+	size_t len;          /* strlen(word) */
+	const char *list;    /* "rua" or NULL */
+	/* requirement ids quoted in messages, per RFC digest */
+	const char *r_version; /* version tag first, exact */
+	const char *r_fields;  /* at least one field */
+	const char *r_filter;  /* WSP before ';' vs the literal filter */
+	const char *r_discard; /* RRs without the tag are discarded */
+	const char *r_one;     /* exactly one record must remain */
+	const char *none;      /* what no record means */
 };
 
 extern const struct mtasts__tag mtasts__tag_sts;
+extern const struct mtasts__tag mtasts__tag_tlsrpt;
 
 /* Called for every syntactically valid field after the version tag. */
 typedef void (*mtasts__txt_field_fn)(void *ctx,

@@ -3,13 +3,58 @@
  * The tag-list grammar shared by the STSv1 record (RFC 8461 §3.1) and the
  * TLSRPTv1 record (RFC 8460 §3): a version tag first, then
  * `*WSP ";" *WSP`-separated `name=value` fields, an optional final `;`.
- * Also the RRset selection rule common to both (R-05…R-07, A-01).
+ * Also the RRset selection rule common to both (R-05…R-07, A-01; T-06…T-08,
+ * TA-02).
  */
 #include "private.h"
 
 #include <string.h>
 
-const struct mtasts__tag mtasts__tag_sts = { "v=STSv1", 7 };
+const struct mtasts__tag mtasts__tag_sts = {
+	"v=STSv1", 7, NULL,
+	"R-02", "R-03", "A-01, E-6285", "R-05", "R-06", "no policy is published",
+};
+const struct mtasts__tag mtasts__tag_tlsrpt = {
+	"v=TLSRPTv1", 10, "rua",
+	"T-02", "T-03", "TA-02", "T-06", "T-07", "TLSRPT is not implemented",
+};
+
+/* The field named tag->list (any case when lenient: its callback warns). */
+static int
+is_list_field(const struct mtasts__tag *tag, const char *name, size_t n,
+              int lenient)
+{
+	size_t ll;
+
+	if (!tag->list)
+		return 0;
+	ll = strlen(tag->list);
+	if (n != ll)
+		return 0;
+	return lenient ? mtasts__ascii_caseeq(name, tag->list, n)
+	               : memcmp(name, tag->list, n) == 0;
+}
+
+/* The extent of a URI list starting at pos: runs of visible ASCII other
+ * than ';' and ',' joined by *WSP "," *WSP (RFC 8460 tlsrpt-rua). Empty
+ * elements are left for the field's parser to report. */
+static size_t
+list_span(const char *t, size_t pos, size_t e)
+{
+	for (;;) {
+		size_t j;
+
+		while (pos < e && MTASTS__IS(t[pos], MTASTS__C_VCHAR) &&
+		       t[pos] != ';' && t[pos] != ',')
+			pos++;
+		for (j = pos; j < e && MTASTS__IS_WSP(t[j]); j++)
+			;
+		if (j == e || t[j] != ',')
+			return pos;
+		for (pos = j + 1; pos < e && MTASTS__IS_WSP(t[pos]); pos++)
+			;
+	}
+}
 
 /*
  * Lenient pre-processing: outer whitespace and one pair of quotes around
@@ -77,9 +122,11 @@ contains(const char *t, size_t b, size_t e, const char *word, size_t wl)
 }
 
 static void
-version_error(const char *t, size_t b, size_t e, const char *tw, size_t twl,
+version_error(const char *t, size_t b, size_t e, const struct mtasts__tag *tag,
               struct mtasts__sink *s, const struct mtasts__loc *loc)
 {
+	const char *tw = tag->word, *req = tag->r_version;
+	size_t twl = tag->len;
 	char q[MTASTS__QUOTE_MAX];
 	size_t show = e - b < 24 ? e - b : 24;
 
@@ -94,8 +141,8 @@ version_error(const char *t, size_t b, size_t e, const char *tw, size_t twl,
 		mtasts__report(s, MTASTS_D_TXT_VERSION, MTASTS_SEVERITY_ERROR,
 		               MTASTS__AT(loc, b),
 		               "record starts with whitespace; it must start "
-		               "with exactly '%s' (R-02, A-02)",
-		               tw);
+		               "with exactly '%s' (%s, A-02)",
+		               tw, req);
 	else if (t[b] == '"')
 		mtasts__report(s, MTASTS_D_TXT_VERSION, MTASTS_SEVERITY_ERROR,
 		               MTASTS__AT(loc, b),
@@ -105,18 +152,18 @@ version_error(const char *t, size_t b, size_t e, const char *tw, size_t twl,
 		mtasts__report(s, MTASTS_D_TXT_VERSION, MTASTS_SEVERITY_ERROR,
 		               MTASTS__AT(loc, b),
 		               "the version tag is case-sensitive: expected "
-		               "'%s', found %s (R-02)",
-		               tw, mtasts__quote(s, q, sizeof(q), t + b, twl));
+		               "'%s', found %s (%s)",
+		               tw, mtasts__quote(s, q, sizeof(q), t + b, twl), req);
 	else if (contains(t, b, e, tw, twl))
 		mtasts__report(s, MTASTS_D_TXT_VERSION, MTASTS_SEVERITY_ERROR,
 		               MTASTS__AT(loc, b),
-		               "'%s' must be the first field of the record (R-02)",
-		               tw);
+		               "'%s' must be the first field of the record (%s)",
+		               tw, req);
 	else
 		mtasts__report(s, MTASTS_D_TXT_VERSION, MTASTS_SEVERITY_ERROR,
 		               MTASTS__AT(loc, b),
-		               "record must start with '%s', found %s (R-02)", tw,
-		               q);
+		               "record must start with '%s', found %s (%s)", tw,
+		               q, req);
 }
 
 /* Skip to the next ';' (error recovery). */
@@ -183,7 +230,7 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 		               "'V=' read as 'v=' (field names are "
 		               "case-sensitive)");
 	} else {
-		version_error(t, b, e, tw, twl, s, &loc);
+		version_error(t, b, e, tag, s, &loc);
 		return -1;
 	}
 	pos = b + twl;
@@ -195,9 +242,10 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 			x++;
 		mtasts__report(s, MTASTS_D_TXT_VERSION, MTASTS_SEVERITY_ERROR,
 		               MTASTS__AT(&loc, b),
-		               "version must be exactly '%s', found %s (R-02)",
+		               "version must be exactly '%s', found %s (%s)",
 		               tw + 2,
-		               mtasts__quote(s, q, sizeof(q), t + b + 2, x - b - 2));
+		               mtasts__quote(s, q, sizeof(q), t + b + 2, x - b - 2),
+		               tag->r_version);
 		return -1;
 	}
 
@@ -213,7 +261,8 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 				mtasts__report(s, MTASTS_D_TXT_NO_FIELDS,
 				               MTASTS_SEVERITY_ERROR,
 				               MTASTS__AT(&loc, ws),
-				               "no field after '%s' (R-03)", tw);
+				               "no field after '%s' (%s)", tw,
+				               tag->r_fields);
 			else if (pos > ws)
 				mtasts__report(s, MTASTS_D_TXT_SYNTAX,
 				               MTASTS_SEVERITY_ERROR,
@@ -238,8 +287,8 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 			               MTASTS__AT(&loc, ws),
 			               "whitespace between '%s' and ';': valid, "
 			               "but senders that look for '%s;' discard "
-			               "this record (A-01, E-6285)",
-			               tw, tw);
+			               "this record (%s)",
+			               tw, tw, tag->r_filter);
 		}
 		first = 0;
 		pos++; /* ';' */
@@ -250,7 +299,8 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 				mtasts__report(s, MTASTS_D_TXT_NO_FIELDS,
 				               MTASTS_SEVERITY_ERROR,
 				               MTASTS__AT(&loc, pos),
-				               "no field after '%s' (R-03)", tw);
+				               "no field after '%s' (%s)", tw,
+				               tag->r_fields);
 			break;
 		}
 		if (t[pos] == ';') {
@@ -308,7 +358,10 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 		}
 		pos++; /* '=' */
 		vs = pos;
-		pos += mtasts__txtval_span(t + pos, e - pos);
+		if (is_list_field(tag, f.name, f.name_len, lenient))
+			pos = list_span(t, pos, e);
+		else
+			pos += mtasts__txtval_span(t + pos, e - pos);
 		if (pos < e && !MTASTS__IS_WSP(t[pos]) && t[pos] != ';') {
 			if (t[pos] == '=')
 				mtasts__report(s, MTASTS_D_TXT_FIELD_VALUE,
@@ -533,15 +586,15 @@ select_core(void **out, size_t *selected, const struct rrs *r,
 			               MTASTS_SEVERITY_WARNING,
 			               (unsigned int)i + 1, 1, 0,
 			               "record discarded: it does not begin "
-			               "with exactly '%s;' (R-05)",
-			               tw);
+			               "with exactly '%s;' (%s)",
+			               tw, tag->r_discard);
 	}
 	if (ncand == 0) {
 		mtasts__report(&s, MTASTS_D_RRSET_NONE, MTASTS_SEVERITY_ERROR, 0,
 		               0, 0,
 		               "none of the %zu TXT records begins with '%s;': "
-		               "no policy is published (R-06)",
-		               count, tw);
+		               "%s (%s)",
+		               count, tw, tag->none, tag->r_one);
 		return mtasts__sink_result(&s);
 	}
 	if (ncand > 1) {
@@ -559,8 +612,8 @@ select_core(void **out, size_t *selected, const struct rrs *r,
 			               MTASTS_SEVERITY_ERROR,
 			               (unsigned int)i + 1, 1, 0,
 			               "'%s' record %zu of %zu: exactly one must "
-			               "be published, so none is used (R-06)",
-			               tw, ++k, ncand);
+			               "be published, so none is used (%s)",
+			               tw, ++k, ncand, tag->r_one);
 		}
 		return mtasts__sink_result(&s);
 	}

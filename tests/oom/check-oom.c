@@ -346,6 +346,78 @@ op_record_builder(mtasts_diag *d)
 }
 
 static int
+op_tlsrpt(mtasts_diag *d)
+{
+	static const char t[] = "v=TLSRPTv1; rua=mailto:a@example.com, "
+	                        "https://r.example/v1; rua=ftp://x.example/; "
+	                        "x=1; x=2";
+	mtasts_tlsrpt *r;
+	char *s = NULL;
+	int st = mtasts_tlsrpt_parse(&r, t, sizeof(t) - 1, 0, d);
+
+	if (st != MTASTS_OK) {
+		EXPECT(r == NULL);
+		return st;
+	}
+	st = mtasts_tlsrpt_format_alloc(r, 0, &s);
+	mtasts_free(s);
+	mtasts_tlsrpt_free(r);
+	return st;
+}
+
+static int
+op_tlsrpt_rrset(mtasts_diag *d)
+{
+	static const unsigned char rr0[] = "\x0bv=spf1 -all";
+	static const unsigned char rr1[] =
+	        "\x0bv=TLSRPTv1;\x1b rua=mailto:tls@example.org";
+	const unsigned char *rd[] = { rr0, rr1 };
+	const char *txt[] = { "V=TLSRPTv1; rua=mailto:a@b.example",
+		              "v=TLSRPTv1; rua=mailto:tls@example.org" };
+	size_t lens[] = { sizeof(rr0) - 1, sizeof(rr1) - 1 };
+	size_t tl[] = { strlen(txt[0]), strlen(txt[1]) };
+	mtasts_tlsrpt *r = NULL, *r2 = NULL;
+	int st = mtasts_tlsrpt_select_rdata(&r, NULL, rd, lens, 2, 0, d);
+
+	if (st == MTASTS_OK)
+		st = mtasts_tlsrpt_select(&r2, NULL, txt, tl, 2, 0, d);
+	if (st == MTASTS_OK)
+		EXPECT(mtasts_tlsrpt_equal(r, r2));
+	mtasts_tlsrpt_free(r);
+	mtasts_tlsrpt_free(r2);
+	return st;
+}
+
+static int
+op_tlsrpt_builder(mtasts_diag *d)
+{
+	mtasts_tlsrpt_builder *b = NULL, *b2 = NULL;
+	mtasts_tlsrpt *r = NULL, *r2 = NULL;
+	int st;
+
+	st = mtasts_tlsrpt_builder_new(&b, NULL);
+	if (st == MTASTS_OK)
+		st = mtasts_tlsrpt_builder_add_rua(b, "mailto:tls@example.com", d);
+	if (st == MTASTS_OK)
+		st = mtasts_tlsrpt_builder_add_rua(b, "gopher://x.example/", d);
+	if (st == MTASTS_OK)
+		st = mtasts_tlsrpt_builder_add_extension(b, "x", "y", d);
+	if (st == MTASTS_OK)
+		st = mtasts_tlsrpt_builder_build(b, &r, d);
+	if (st == MTASTS_OK)
+		st = mtasts_tlsrpt_builder_new(&b2, r);
+	if (st == MTASTS_OK)
+		st = mtasts_tlsrpt_builder_build(b2, &r2, d);
+	if (st == MTASTS_OK)
+		EXPECT(mtasts_tlsrpt_equal(r, r2));
+	mtasts_tlsrpt_free(r);
+	mtasts_tlsrpt_free(r2);
+	mtasts_tlsrpt_builder_free(b);
+	mtasts_tlsrpt_builder_free(b2);
+	return st;
+}
+
+static int
 op_pattern_check(mtasts_diag *d)
 {
 	int st = mtasts_mx_pattern_check("*.bad_label..example.com.", d);
@@ -378,6 +450,10 @@ static const struct op ops[] = {
 	{ "rrset-rdata-diag", op_rrset_rdata, 1 },
 	{ "record-builder-diag", op_record_builder, 1 },
 	{ "pattern-check-diag", op_pattern_check, 1 },
+	{ "tlsrpt", op_tlsrpt, 0 },
+	{ "tlsrpt-diag", op_tlsrpt, 1 },
+	{ "tlsrpt-rrset-diag", op_tlsrpt_rrset, 1 },
+	{ "tlsrpt-builder-diag", op_tlsrpt_builder, 1 },
 };
 
 START_TEST(oom_each_allocation)
