@@ -527,8 +527,12 @@ MTASTS_EXPORT const char *mtasts_severity_name(int severity);
  * @brief Accept what real publishers get wrong, with a warning for each.
  *
  * Every leniency below is reported as a #MTASTS_SEVERITY_WARNING diagnostic
- * (never silently); without this flag each is an error. The parsed object is
- * the same as if the input had been written correctly.
+ * (never silently), and the parsed object is the same as if the input had
+ * been written correctly. Without this flag each is an error, except the
+ * case of registered field names: by the grammar a name such as `Mode` or
+ * `ID` is another, unknown field (A-06), so the strict parse keeps it as an
+ * extension with a warning, and the registered field it stood for is then
+ * missing (an error).
  *
  * Policy files (mtasts_policy_parse()):
  * - a UTF-8 byte-order mark at the start (#MTASTS_D_BOM, A-10);
@@ -545,7 +549,7 @@ MTASTS_EXPORT const char *mtasts_severity_name(int severity);
  * - whitespace before or after the record text (#MTASTS_D_OUTER_WHITESPACE,
  *   A-02);
  * - one pair of double quotes around the record text (#MTASTS_D_QUOTED);
- * - registered field names in another case, `V=` and `ID=`
+ * - registered field names in another case, `V=`, `ID=`, `RUA=`
  *   (#MTASTS_D_TXT_NAME_CASE). The version value stays case-sensitive.
  *
  * Nothing else is relaxed: bare CR line ends, CTLs, NUL bytes, invalid

@@ -275,6 +275,8 @@ struct mtasts__txt_field {
 	size_t value_len;
 	struct mtasts__loc name_loc;
 	struct mtasts__loc value_loc;
+	int bad; /* the value is malformed (already reported): the field is
+	          * present, but its value must not be used */
 };
 
 /* A record family: its version tag ("v=STSv1"), and the name of the field
@@ -296,7 +298,7 @@ struct mtasts__tag {
 extern const struct mtasts__tag mtasts__tag_sts;
 extern const struct mtasts__tag mtasts__tag_tlsrpt;
 
-/* Called for every syntactically valid field after the version tag. */
+/* Called for every field with a valid name after the version tag. */
 typedef void (*mtasts__txt_field_fn)(void *ctx,
                                      const struct mtasts__txt_field *f,
                                      struct mtasts__sink *s);

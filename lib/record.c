@@ -118,6 +118,12 @@ rec_field(void *vctx, const struct mtasts__txt_field *f, struct mtasts__sink *s)
 			}
 		}
 	}
+	if (f->bad) {
+		/* the value's error is reported; an id is present, though */
+		if (is_id)
+			c->have_id = 1;
+		return;
+	}
 	if (is_v) {
 		mtasts__report(s, MTASTS_D_TXT_DUPLICATE, MTASTS_SEVERITY_WARNING,
 		               MTASTS__AT(&f->name_loc, 0),

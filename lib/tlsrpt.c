@@ -280,6 +280,11 @@ tls_field(void *vctx, const struct mtasts__txt_field *f, struct mtasts__sink *s)
 			}
 		}
 	}
+	if (f->bad) {
+		/* the value's error is reported; a rua field is present */
+		c->rua_fields += is_rua;
+		return;
+	}
 	if (is_v) {
 		mtasts__report(s, MTASTS_D_TXT_DUPLICATE, MTASTS_SEVERITY_WARNING,
 		               MTASTS__AT(&f->name_loc, 0),

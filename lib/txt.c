@@ -320,12 +320,25 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 
 			while (x < e && MTASTS__IS_WSP(t[x]))
 				x++;
-			if (pos > ns && x > pos && x < e && t[x] == '=')
+			if (pos > ns && x > pos && x < e && t[x] == '=') {
 				mtasts__report(s, MTASTS_D_TXT_SYNTAX,
 				               MTASTS_SEVERITY_ERROR,
 				               MTASTS__AT(&loc, pos),
 				               "whitespace before '=' is not allowed");
-			else if (pos > ns &&
+				if (MTASTS__NAME_OK(t + ns, pos - ns)) {
+					/* the field is there, with a bad shape */
+					f.name = t + ns;
+					f.name_len = pos - ns;
+					f.name_loc = loc;
+					f.name_loc.col += (unsigned int)ns;
+					f.name_loc.off += ns;
+					f.value = t + x + 1;
+					f.value_len = 0;
+					f.value_loc = f.name_loc;
+					f.bad = 1;
+					fn(ctx, &f, s);
+				}
+			} else if (pos > ns &&
 			         (pos == e || t[pos] == ';' ||
 			          MTASTS__IS_WSP(t[pos])))
 				mtasts__report(s, MTASTS_D_TXT_FIELD_NAME,
@@ -350,6 +363,7 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 		f.name_loc = loc;
 		f.name_loc.col += (unsigned int)ns;
 		f.name_loc.off += ns;
+		f.bad = 0;
 		if (!MTASTS__NAME_OK(f.name, f.name_len) &&
 		    !mtasts__ext_name_check(f.name, f.name_len, s, &f.name_loc,
 		                            MTASTS_D_TXT_FIELD_NAME)) {
@@ -371,10 +385,8 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 			else
 				mtasts__report_byte(s, (unsigned char)t[pos],
 				                    &loc, pos, "field value");
-			pos = skip_field(t, pos, e);
-			continue;
-		}
-		if (pos == vs) {
+			f.bad = 1;
+		} else if (pos == vs) {
 			if (pos < e && MTASTS__IS_WSP(t[pos]))
 				mtasts__report(s, MTASTS_D_TXT_SYNTAX,
 				               MTASTS_SEVERITY_ERROR,
@@ -385,16 +397,19 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 				               MTASTS_SEVERITY_ERROR,
 				               MTASTS__AT(&loc, pos),
 				               "empty field value");
-			pos = skip_field(t, pos, e);
-			continue;
+			f.bad = 1;
 		}
 		f.value = t + vs;
 		f.value_len = pos - vs;
 		f.value_loc = loc;
 		f.value_loc.col += (unsigned int)vs;
 		f.value_loc.off += vs;
-		fields++;
+		if (f.bad)
+			pos = skip_field(t, pos, e);
+		else
+			fields++;
 		fn(ctx, &f, s);
+		continue;
 	}
 	return fields;
 }

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mtasts: the example command-line tool of libmtasts. It checks MTA-STS
+ * policy files and TXT records, formats policies and matches MX host
+ * names, with human output by default and --json for machines.
+ *
+ * Exit status everywhere: 0 valid / match, 1 invalid / no match, 2 usage,
+ * I/O or internal error.
+ *
+ * The commands form a tree (struct cli_command): a group such as "policy"
+ * lists its subcommands, a leaf has a run() function in cmd-*.c. A new
+ * command is one table entry and one function.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+/* ---- the command tree ---------------------------------------------------- */
+
+static const struct cli_command policy_commands[] = {
+	{
+		"check", "policy check", "[--lenient] [--json] FILE|-",
+		"check a policy file and print every diagnostic",
+		"Check an MTA-STS policy file (RFC 8461 section 3.2) and print\n"
+		"every diagnostic, one per line (FILE:LINE:COL: severity: message\n"
+		"[code]), then a summary line. FILE '-' reads standard input.\n"
+		"\n"
+		"Options:\n"
+		"  --lenient   accept common publisher mistakes (a BOM, empty lines,\n"
+		"              'Mode:' in another case, stray whitespace), each\n"
+		"              reported as a warning instead of an error\n"
+		"  --json      print one JSON object on standard output\n"
+		"  -h, --help  show this help\n"
+		"\n"
+		"Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage or\n"
+		"I/O error.\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts policy check mta-sts.txt\n"
+		"  curl -s https://mta-sts.example.com/.well-known/mta-sts.txt \\\n"
+		"      | mtasts policy check --json -\n",
+		cmd_policy_check, NULL,
+	},
+	{
+		"match", "policy match", "[--lenient] FILE|- HOST",
+		"match an MX host against every mx pattern of a policy",
+		"Parse a policy file, then match HOST (an MX host name from DNS;\n"
+		"a trailing dot is fine) against its mx patterns in order. Prints\n"
+		"the first matching pattern and its 0-based index.\n"
+		"\n"
+		"Options:\n"
+		"  --lenient   parse the policy leniently (see 'policy check')\n"
+		"  -h, --help  show this help\n"
+		"\n"
+		"Exit status: 0 match, 1 no match, 2 usage or I/O error or an\n"
+		"invalid policy (its diagnostics go to standard error).\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts policy match mta-sts.txt mx1.example.net\n"
+		"  mtasts policy match - mail.example.com. < mta-sts.txt\n",
+		cmd_policy_match, NULL,
+	},
+	{
+		"format", "policy format", "[--lf] [--lenient] FILE|-",
+		"print the canonical form of a policy",
+		"Parse a policy file and print its canonical serialization\n"
+		"(version, mode, mx lines, max_age, extensions; CRLF line ends)\n"
+		"byte for byte on standard output. Diagnostics go to standard\n"
+		"error.\n"
+		"\n"
+		"Options:\n"
+		"  --lf        end lines with LF instead of CRLF\n"
+		"  --lenient   parse the policy leniently (see 'policy check')\n"
+		"  -h, --help  show this help\n"
+		"\n"
+		"Exit status: 0 formatted, 1 invalid policy, 2 usage or I/O error.\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts policy format mta-sts.txt > canonical.txt\n"
+		"  mtasts policy format --lf --lenient - < sloppy.txt\n",
+		cmd_policy_format, NULL,
+	},
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct cli_command record_commands[] = {
+	{
+		"check", "record check", "[--lenient] [--json] [TXT...]",
+		"check an _mta-sts TXT record or a whole TXT RRset",
+		"Check the text of _mta-sts TXT records (RFC 8461 section 3.1).\n"
+		"Each TXT argument is the full text of one TXT RR (its strings\n"
+		"joined). One argument is parsed as a record; two or more are a\n"
+		"TXT RRset from which exactly one STSv1 record must be selected.\n"
+		"Without arguments, standard input is read as one record (raw\n"
+		"bytes; only one final LF is removed). Diagnostics name the\n"
+		"argument number as their line: <arg>:N:COL.\n"
+		"\n"
+		"Options:\n"
+		"  --lenient   accept outer whitespace, quotes and 'ID=' in another\n"
+		"              case, each reported as a warning instead of an error\n"
+		"  --json      print one JSON object on standard output (with\n"
+		"              \"selected\", the 0-based index of the selected RR,\n"
+		"              for an RRset)\n"
+		"  -h, --help  show this help\n"
+		"\n"
+		"Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage or\n"
+		"I/O error.\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts record check 'v=STSv1; id=20160831085700Z;'\n"
+		"  printf '%s\\n' 'v=STSv1; id=1;' | mtasts record check\n"
+		"  mtasts record check --json 'v=spf1 -all' 'v=STSv1; id=1;'\n",
+		cmd_record_check, NULL,
+	},
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct cli_command top_commands[] = {
+	{
+		"policy", "policy", "COMMAND [ARGS...]",
+		"check, match against or format a policy file",
+		"Run 'mtasts policy COMMAND --help' for the usage of a command.\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts policy check mta-sts.txt\n"
+		"  mtasts policy match mta-sts.txt mx1.example.net\n",
+		NULL, policy_commands,
+	},
+	{
+		"record", "record", "COMMAND [ARGS...]",
+		"check an _mta-sts TXT record",
+		"Run 'mtasts record COMMAND --help' for the usage of a command.\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts record check 'v=STSv1; id=20160831085700Z;'\n",
+		NULL, record_commands,
+	},
+	{
+		"match", "match", "PATTERN HOST",
+		"match one MX host against one mx pattern",
+		"Match HOST (an MX host name from DNS; a trailing dot is fine)\n"
+		"against one mx pattern, 'host.example' or '*.example' (RFC 8461\n"
+		"section 4.1). A wildcard covers exactly one leftmost label. An\n"
+		"invalid pattern never matches; its diagnostics go to standard\n"
+		"error.\n"
+		"\n"
+		"Options:\n"
+		"  -h, --help  show this help\n"
+		"\n"
+		"Exit status: 0 match, 1 no match, 2 usage error.\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts match '*.example.com' mx1.example.com\n"
+		"  mtasts match mail.example.com MAIL.EXAMPLE.COM.\n",
+		cmd_match, NULL,
+	},
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct cli_command root = {
+	"mtasts", "", "[--help] [--version] COMMAND [ARGS...]",
+	"",
+	"Check, format and apply MTA-STS (RFC 8461) policies and records.\n"
+	"Run 'mtasts COMMAND --help' for the usage of a command.\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help  show this help\n"
+	"  --version   print the libmtasts version\n"
+	"\n"
+	"Exit status: 0 valid or match, 1 invalid or no match, 2 usage or\n"
+	"I/O error.\n"
+	"\n"
+	"Examples:\n"
+	"  mtasts policy check mta-sts.txt\n"
+	"  mtasts record check 'v=STSv1; id=20160831085700Z;'\n"
+	"  mtasts match '*.example.com' mx1.example.com\n",
+	NULL, top_commands,
+};
+
+/* ---- dispatch ---------------------------------------------------------------- */
+
+/*
+ * Run a group: argv[0] is the group's own word, argv[1] names a
+ * subcommand (or is --help).
+ */
+static int
+dispatch(const struct cli_command *group, int argc, char **argv)
+{
+	const struct cli_command *c;
+	const char *word;
+
+	if (argc < 2)
+		return cli_usage_error(group, "missing command", NULL);
+	word = argv[1];
+	if (cli_is_help(word)) {
+		cli_help(group);
+		return cli_finish(CLI_OK);
+	}
+	if (group == &root && strcmp(word, "--version") == 0) {
+		puts(mtasts_version_string());
+		return cli_finish(CLI_OK);
+	}
+	if (word[0] == '-')
+		return cli_usage_error(group, "unknown option", word);
+	for (c = group->subs; c->name; c++) {
+		if (strcmp(c->name, word) != 0)
+			continue;
+		if (c->subs)
+			return dispatch(c, argc - 1, argv + 1);
+		return c->run(c, argc - 1, argv + 1);
+	}
+	return cli_usage_error(group, "unknown command", word);
+}
+
+int
+main(int argc, char **argv)
+{
+	return dispatch(&root, argc, argv);
+}
