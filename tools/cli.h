@@ -205,6 +205,7 @@ int cmd_policy_check(const struct cli_command *cmd, int argc, char **argv);
 int cmd_policy_match(const struct cli_command *cmd, int argc, char **argv);
 int cmd_policy_format(const struct cli_command *cmd, int argc, char **argv);
 int cmd_record_check(const struct cli_command *cmd, int argc, char **argv);
+int cmd_tlsrpt_check(const struct cli_command *cmd, int argc, char **argv);
 int cmd_match(const struct cli_command *cmd, int argc, char **argv);
 
 #endif /* MTASTS_CLI_H */

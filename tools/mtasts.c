@@ -115,6 +115,40 @@ static const struct cli_command record_commands[] = {
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
+static const struct cli_command tlsrpt_commands[] = {
+	{
+		"check", "tlsrpt check", "[--lenient] [--json] [TXT...]",
+		"check a _smtp._tls TXT record or a whole TXT RRset",
+		"Check the text of _smtp._tls TXT records (SMTP TLS Reporting,\n"
+		"RFC 8460 section 3): the version, every rua URI (mailto: with an\n"
+		"address, https: with a host; ',' '!' ';' percent-encoded) and the\n"
+		"extensions. Each TXT argument is the full text of one TXT RR. One\n"
+		"argument is parsed as a record; two or more are a TXT RRset from\n"
+		"which exactly one TLSRPTv1 record must be selected. Without\n"
+		"arguments, standard input is read as one record (raw bytes; only\n"
+		"one final LF is removed). Diagnostics name the argument number as\n"
+		"their line: <arg>:N:COL.\n"
+		"\n"
+		"Options:\n"
+		"  --lenient   accept outer whitespace, quotes and 'RUA=' in another\n"
+		"              case, each reported as a warning instead of an error\n"
+		"  --json      print one JSON object on standard output (with\n"
+		"              \"selected\", the 0-based index of the selected RR,\n"
+		"              for an RRset)\n"
+		"  -h, --help  show this help\n"
+		"\n"
+		"Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage or\n"
+		"I/O error.\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts tlsrpt check 'v=TLSRPTv1; rua=mailto:tlsrpt@example.com'\n"
+		"  mtasts tlsrpt check --json 'v=spf1 -all' \\\n"
+		"      'v=TLSRPTv1; rua=https://reports.example.com/v1'\n",
+		cmd_tlsrpt_check, NULL,
+	},
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+};
+
 static const struct cli_command top_commands[] = {
 	{
 		"policy", "policy", "COMMAND [ARGS...]",
@@ -134,6 +168,15 @@ static const struct cli_command top_commands[] = {
 		"Examples:\n"
 		"  mtasts record check 'v=STSv1; id=20160831085700Z;'\n",
 		NULL, record_commands,
+	},
+	{
+		"tlsrpt", "tlsrpt", "COMMAND [ARGS...]",
+		"check a _smtp._tls (TLS reporting) TXT record",
+		"Run 'mtasts tlsrpt COMMAND --help' for the usage of a command.\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts tlsrpt check 'v=TLSRPTv1; rua=mailto:tls@example.com'\n",
+		NULL, tlsrpt_commands,
 	},
 	{
 		"match", "match", "PATTERN HOST",
@@ -160,7 +203,8 @@ static const struct cli_command top_commands[] = {
 static const struct cli_command root = {
 	"mtasts", "", "[--help] [--version] COMMAND [ARGS...]",
 	"",
-	"Check, format and apply MTA-STS (RFC 8461) policies and records.\n"
+	"Check, format and apply MTA-STS (RFC 8461) policies and records, and\n"
+	"check TLS reporting (RFC 8460) records.\n"
 	"Run 'mtasts COMMAND --help' for the usage of a command.\n"
 	"\n"
 	"Options:\n"
@@ -173,6 +217,7 @@ static const struct cli_command root = {
 	"Examples:\n"
 	"  mtasts policy check mta-sts.txt\n"
 	"  mtasts record check 'v=STSv1; id=20160831085700Z;'\n"
+	"  mtasts tlsrpt check 'v=TLSRPTv1; rua=mailto:tls@example.com'\n"
 	"  mtasts match '*.example.com' mx1.example.com\n",
 	NULL, top_commands,
 };

@@ -68,7 +68,8 @@ class CliTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         if not CLI or not os.path.exists(CLI):
-            raise unittest.SkipTest("MTASTS_CLI is not set to the binary")
+            # never skip silently: a missing binary is a failure
+            raise RuntimeError("MTASTS_CLI is not set to the built binary")
         cls.tmp = tempfile.mkdtemp(prefix="mtasts-cli-")
 
     @classmethod
@@ -891,6 +892,111 @@ class TestRecordCheck(CliTestCase):
 
 
 # ---------------------------------------------------------------------------
+class TestTlsrptCheck(CliTestCase):
+    """mtasts tlsrpt check: RFC 8460 §3 records (T-xx / TA-xx ids)."""
+
+    def test_valid_human(self):
+        rc, out, err = run("tlsrpt", "check",
+                           "v=TLSRPTv1;rua=mailto:reports@example.com")
+        self.assertEqual(rc, 0)
+        self.assertEqual(out, b"<arg>: valid (rua mailto:reports@example.com)\n")
+        self.assertEqual(err, b"")
+
+    def test_valid_json(self):
+        rc, out, _ = run("tlsrpt", "check", "--json",
+                         "v=TLSRPTv1; rua=mailto:a@example.com , "
+                         "https://r.example/v1?x=y; rua=mailto:b@example.com;"
+                         " ext=1")
+        self.assertEqual(rc, 0)
+        doc = self.json_of(out)
+        self.assertEqual(list(doc.keys()), ["valid", "record", "diagnostics"])
+        self.assertEqual(doc, {
+            "valid": True,
+            "record": {"version": "TLSRPTv1",
+                       "rua": ["mailto:a@example.com",
+                               "https://r.example/v1?x=y",
+                               "mailto:b@example.com"],
+                       "extensions": [{"name": "ext", "value": "1"}]},
+            "diagnostics": []})
+        self.assertEqual(list(doc["record"].keys()),
+                         ["version", "rua", "extensions"])
+
+    def test_raw_bang_is_an_error(self):
+        # T-05, TA-03: the DMARC habit "!10m" is not allowed
+        rc, out, _ = run("tlsrpt", "check", "--json",
+                         "v=TLSRPTv1; rua=mailto:a@example.com!10m")
+        self.assertEqual(rc, 1)
+        doc = self.json_of(out)
+        self.assertIsNone(doc["record"])
+        self.assertEqual(self.codes(doc), [("error", "tlsrpt-uri-reserved")])
+        self.assertEqual(doc["diagnostics"][0]["column"], 37)
+
+    def test_other_scheme_is_a_warning(self):
+        # TA-06: kept, valid, but reported
+        rc, out, _ = run("tlsrpt", "check",
+                         "v=TLSRPTv1; rua=ftp://r.example/in")
+        self.assertEqual(rc, 0)
+        lines, summary = self.diag_lines(out)
+        self.assertEqual(len(lines), 1)
+        m = DIAG_RE.match(lines[0])
+        self.assertEqual((m.group("sev"), m.group("code"), m.group("col")),
+                         ("warning", "tlsrpt-uri-scheme", "17"))
+        self.assertEqual(summary, "<arg>: valid (rua ftp://r.example/in, "
+                                  "1 warning)")
+
+    def test_missing_rua(self):
+        rc, out, _ = run("tlsrpt", "check", "v=TLSRPTv1; x=1")
+        self.assertEqual(rc, 1)
+        lines, _ = self.diag_lines(out)
+        self.assertEqual(lines, ["<arg>:1: error: no 'rua' field (T-03) "
+                                 "[tlsrpt-rua-missing]"])
+
+    def test_lenient_quotes_and_case(self):
+        text = '"v=TLSRPTv1; RUA=mailto:a@example.com"'
+        rc, out, _ = run("tlsrpt", "check", "--json", text)
+        self.assertEqual(rc, 1)
+        self.assertEqual(self.codes(self.json_of(out)),
+                         [("error", "txt-version")])
+        rc, out, _ = run("tlsrpt", "check", "--json", "--lenient", text)
+        self.assertEqual(rc, 0)
+        doc = self.json_of(out)
+        self.assertEqual(doc["record"]["rua"], ["mailto:a@example.com"])
+        self.assertEqual(self.codes(doc), [("warning", "quoted"),
+                                           ("warning", "txt-name-case")])
+
+    def test_rrset(self):
+        rrs = ["v=spf1 -all", "v=TLSRPTv1; rua=mailto:tls@example.com",
+               "v=STSv1; id=1"]
+        rc, out, _ = run("tlsrpt", "check", "--json", *rrs)
+        self.assertEqual(rc, 0)
+        doc = self.json_of(out)
+        self.assertEqual(doc["selected"], 1)
+        self.assertEqual(doc["record"]["rua"], ["mailto:tls@example.com"])
+        # T-07: two records, none is used
+        rc, out, _ = run("tlsrpt", "check", "--json",
+                         "v=TLSRPTv1; rua=mailto:a@example.com",
+                         "v=TLSRPTv1; rua=mailto:b@example.com")
+        self.assertEqual(rc, 1)
+        doc = self.json_of(out)
+        self.assertIsNone(doc["selected"])
+        self.assertEqual(self.codes(doc), [("error", "rrset-multiple"),
+                                           ("error", "rrset-multiple")])
+
+    def test_stdin(self):
+        rc, out, _ = run("tlsrpt", "check",
+                         stdin=b"v=TLSRPTv1; rua=https://r.example/x\n")
+        self.assertEqual(rc, 0)
+        self.assertEqual(out, b"<stdin>: valid (rua https://r.example/x)\n")
+        rc, out, _ = run("tlsrpt", "check",
+                         stdin=b"v=TLSRPTv1; rua=https://r.example/x\r\n")
+        self.assertEqual(rc, 1)  # only one final LF is removed
+
+    def test_help(self):
+        rc, out, _ = run("tlsrpt", "check", "--help")
+        self.assertEqual(rc, 0)
+        self.assertIn(b"Usage: mtasts tlsrpt check", out)
+        self.assertIn(b"RFC 8460", out)
+
 class TestMatch(CliTestCase):
 
     def test_wildcard_match(self):
