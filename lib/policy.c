@@ -238,10 +238,12 @@ no_colon(struct pstate *st, size_t ns, size_t p, size_t ce,
          const struct mtasts__loc *L)
 {
 	const char *t = st->t;
-	unsigned char c = (unsigned char)t[p];
 	char q[MTASTS__QUOTE_MAX];
 
+	/* p may be ce (the name ends the line, and maybe the input) */
 	if (p < ce && memchr(t + p, ':', ce - p)) {
+		unsigned char c = (unsigned char)t[p];
+
 		if (c < 0x20 || c >= 0x7F)
 			mtasts__report_byte(st->s, c, L, p, "field name");
 		else

@@ -481,39 +481,27 @@ rdata_ok(const unsigned char *p, size_t n)
 	return 1;
 }
 
-/* R-05 with A-01: begins with "v=<tag>" *WSP ";". Lenient: after outer
- * whitespace and a quote, and with "V=". */
+/*
+ * R-05 / T-06 with A-01 / TA-02: the text begins with "v=<tag>" *WSP ";".
+ * Lenient: after exactly what the parser forgives (trim(): outer
+ * whitespace, one pair of quotes) and with "V=", so that selection and
+ * parsing never disagree on what a record is.
+ */
 static int
-is_candidate(struct cursor *c, const char *tw, size_t twl, unsigned int flags)
+is_candidate(const char *t, size_t len, const struct mtasts__tag *tag,
+             unsigned int flags)
 {
 	int lenient = (flags & MTASTS_PARSE_LENIENT) != 0;
-	int ch = cursor_next(c);
-	size_t k;
+	size_t b = 0, e = len, i;
 
-	if (lenient) {
-		int quoted = 0;
-
-		for (;;) {
-			if (ch == ' ' || ch == '\t') {
-				ch = cursor_next(c);
-			} else if (ch == '"' && !quoted) {
-				quoted = 1;
-				ch = cursor_next(c);
-			} else {
-				break;
-			}
-		}
-		if (ch == 'V')
-			ch = 'v';
-	}
-	for (k = 0; k < twl; k++) {
-		if (ch != (unsigned char)tw[k])
-			return 0;
-		ch = cursor_next(c);
-	}
-	while (ch == ' ' || ch == '\t')
-		ch = cursor_next(c);
-	return ch == ';';
+	if (lenient)
+		trim(t, &b, &e, NULL, NULL);
+	if (e - b < tag->len || !(t[b] == 'v' || (lenient && t[b] == 'V')) ||
+	    memcmp(t + b + 1, tag->word + 1, tag->len - 1) != 0)
+		return 0;
+	for (i = b + tag->len; i < e && MTASTS__IS_WSP(t[i]); i++)
+		;
+	return i < e && t[i] == ';';
 }
 
 /* A discarded RR that looks like a mistyped record: after quotes and
@@ -553,6 +541,7 @@ select_core(void **out, size_t *selected, const struct rrs *r,
 	size_t twl = tag->len, i, ncand = 0, first = MTASTS_NO_INDEX;
 	struct mtasts__sink s;
 	char buf[MTASTS_RECORD_MAX_SIZE];
+	unsigned char cand[MTASTS_RRSET_MAX];
 
 	if (selected)
 		*selected = MTASTS_NO_INDEX;
@@ -575,34 +564,47 @@ select_core(void **out, size_t *selected, const struct rrs *r,
 	}
 
 	for (i = 0; i < count; i++) {
-		struct cursor c;
-		char pre[64];
-		size_t np;
+		const char *txt;
+		size_t n;
+		unsigned int fl = flags;
 
-		if (wire && !rdata_ok(rr_at(r, i), lens[i])) {
-			mtasts__report(&s, MTASTS_D_BAD_RDATA,
-			               MTASTS_SEVERITY_WARNING,
-			               (unsigned int)i + 1, 0, 0,
-			               "TXT RDATA is malformed (character-string "
-			               "lengths overrun %zu bytes); record "
-			               "discarded",
-			               lens[i]);
-			continue;
+		if (wire) {
+			if (!rdata_ok(rr_at(r, i), lens[i])) {
+				mtasts__report(&s, MTASTS_D_BAD_RDATA,
+				               MTASTS_SEVERITY_WARNING,
+				               (unsigned int)i + 1, 0, 0,
+				               "TXT RDATA is malformed "
+				               "(character-string lengths overrun "
+				               "%zu bytes); record discarded",
+				               lens[i]);
+				continue;
+			}
+			n = cursor_join(rr_at(r, i), lens[i], 1, buf,
+			                sizeof(buf));
+			if (n > sizeof(buf)) {
+				/* too large to parse anyway: judge it by its
+				 * beginning, without the lenient trimming that
+				 * would need its end */
+				n = sizeof(buf);
+				fl &= ~MTASTS_PARSE_LENIENT;
+			}
+			txt = buf;
+		} else {
+			txt = r->text[i];
+			n = lens[i];
 		}
-		cursor_init(&c, rr_at(r, i), lens[i], wire);
-		if (is_candidate(&c, tw, twl, flags)) {
+		cand[i] = (unsigned char)is_candidate(txt, n, tag, fl);
+		if (cand[i]) {
 			if (ncand++ == 0)
 				first = i;
-			continue;
-		}
-		np = cursor_join(rr_at(r, i), lens[i], wire, pre, sizeof(pre));
-		if (near_miss(pre, np < sizeof(pre) ? np : sizeof(pre), tw, twl))
+		} else if (near_miss(txt, n < 64 ? n : 64, tw, twl)) {
 			mtasts__report(&s, MTASTS_D_RRSET_DISCARDED,
 			               MTASTS_SEVERITY_WARNING,
 			               (unsigned int)i + 1, 1, 0,
 			               "record discarded: it does not begin "
 			               "with exactly '%s;' (%s)",
 			               tw, tag->r_discard);
+		}
 	}
 	if (ncand == 0) {
 		mtasts__report(&s, MTASTS_D_RRSET_NONE, MTASTS_SEVERITY_ERROR, 0,
@@ -616,12 +618,7 @@ select_core(void **out, size_t *selected, const struct rrs *r,
 		size_t k = 0;
 
 		for (i = first; i < count; i++) {
-			struct cursor c;
-
-			if (wire && !rdata_ok(rr_at(r, i), lens[i]))
-				continue;
-			cursor_init(&c, rr_at(r, i), lens[i], wire);
-			if (!is_candidate(&c, tw, twl, flags))
+			if (!cand[i])
 				continue;
 			mtasts__report(&s, MTASTS_D_RRSET_MULTIPLE,
 			               MTASTS_SEVERITY_ERROR,
