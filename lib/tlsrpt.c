@@ -33,20 +33,25 @@ is_hex(char c)
 	       (MTASTS__LOWER(c) >= 'a' && MTASTS__LOWER(c) <= 'f');
 }
 
-/* Bytes a URI may hold (RFC 3986 §2: unreserved, gen-delims, sub-delims,
- * '%'), as a bitmap of ASCII: letters, digits and -._~:/?#[]@$&'()*+=%.
- * ',' ';' never reach here (they separate) and '!' is reported on its own
- * (T-05), so they are left out. */
-static int
-uri_char(char ch)
-{
-	static const uint64_t lo = 0xa7ffeff800000000ull; /* 0x00-0x3f */
-	static const uint64_t hi = 0x47fffffeafffffffull; /* 0x40-0x7f */
-	unsigned char c = (unsigned char)ch;
+/* Bytes a URI may hold (RFC 3986 §2: unreserved, gen-delims, sub-delims),
+ * as a bitmap of ASCII: letters, digits and -._~:/?#[]@$&'()*+=. Left out:
+ * ',' ';' (they separate elements and never reach here), '!' (reported on
+ * its own, T-05) and '%' (checked for two hex digits). */
+static const uint64_t uri_bits[2] = { 0xa7ffefd800000000ull,
+	                              0x47fffffeafffffffull };
 
-	if (c < 64)
-		return (int)((lo >> c) & 1);
-	return c < 128 && ((hi >> (c - 64)) & 1);
+#define URI_CHAR(c) ((c) < 128 && ((uri_bits[(c) >> 6] >> ((c)&63)) & 1))
+
+/* The index of the first of a, b or c in p[from..n), or n. */
+static size_t
+span_to(const char *p, size_t from, size_t n, char a, char b, char c)
+{
+	size_t i;
+
+	for (i = from; i < n; i++)
+		if (p[i] == a || p[i] == b || p[i] == c)
+			return i;
+	return n;
 }
 
 /*
@@ -58,12 +63,13 @@ check_uri(const char *p, size_t n, struct mtasts__sink *s,
           const struct mtasts__loc *loc)
 {
 	char q[MTASTS__QUOTE_MAX];
+	const char *cp;
 	size_t i, colon;
 	int scheme;
 
 	/* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
-	for (colon = 0; colon < n && p[colon] != ':'; colon++)
-		;
+	cp = memchr(p, ':', n);
+	colon = cp ? (size_t)(cp - p) : n;
 	if (colon == n || colon == 0 || !MTASTS__IS(p[0], MTASTS__C_ALPHA)) {
 		mtasts__report(s, MTASTS_D_TLSRPT_URI_SYNTAX,
 		               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, 0),
@@ -83,8 +89,15 @@ check_uri(const char *p, size_t n, struct mtasts__sink *s,
 		}
 	}
 	for (i = colon + 1; i < n; i++) {
-		char c = p[i];
+		unsigned char c = (unsigned char)p[i];
 
+		if (URI_CHAR(c))
+			continue;
+		if (c == '%' && i + 2 < n && is_hex(p[i + 1]) &&
+		    is_hex(p[i + 2])) {
+			i += 2;
+			continue;
+		}
 		if (c == '!') {
 			mtasts__report(s, MTASTS_D_TLSRPT_URI_RESERVED,
 			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
@@ -93,31 +106,25 @@ check_uri(const char *p, size_t n, struct mtasts__sink *s,
 			               mtasts__quote(s, q, sizeof(q), p, n));
 			return 0;
 		}
-		if (c == '%' && (i + 2 >= n || !is_hex(p[i + 1]) ||
-		                 !is_hex(p[i + 2]))) {
+		if (c == '%')
 			mtasts__report(s, MTASTS_D_TLSRPT_URI_SYNTAX,
 			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
 			               "'%%' in a URI must start a percent-encoding "
 			               "of two hex digits");
-			return 0;
-		}
-		if (!uri_char(c)) {
+		else
 			mtasts__report(s, MTASTS_D_TLSRPT_URI_SYNTAX,
 			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
 			               "%s is not allowed in a URI (RFC 3986)",
 			               mtasts__quote(s, q, sizeof(q), p + i, 1));
-			return 0;
-		}
+		return 0;
 	}
 
 	if (colon == 6 && mtasts__ascii_caseeq(p, "mailto", 6)) {
 		/* mailto:local@domain[?hfields] (RFC 6068) */
-		size_t end = colon + 1, at;
+		size_t end = span_to(p, colon + 1, n, '?', '#', '#'), at;
 
-		while (end < n && p[end] != '?' && p[end] != '#')
-			end++;
-		for (at = colon + 1; at < end && p[at] != '@'; at++)
-			;
+		cp = memchr(p + colon + 1, '@', end - colon - 1);
+		at = cp ? (size_t)(cp - p) : end;
 		if (at == end || at == colon + 1 || at + 1 == end) {
 			mtasts__report(s, MTASTS_D_TLSRPT_MAILTO,
 			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, 0),
@@ -146,9 +153,7 @@ check_uri(const char *p, size_t n, struct mtasts__sink *s,
 			return 0;
 		}
 		h += 2;
-		for (e = h; e < n && p[e] != '/' && p[e] != '?' && p[e] != '#';
-		     e++)
-			;
+		e = span_to(p, h, n, '/', '?', '#');
 		for (at = e; at > h && p[at - 1] != '@'; at--)
 			;
 		if (at > h)
@@ -197,7 +202,7 @@ static void
 rua_field(struct ctx *c, const struct mtasts__txt_field *f,
           struct mtasts__sink *s)
 {
-	const char *v = f->value;
+	const char *v = f->value, *cp;
 	size_t n = f->value_len, i = 0;
 
 	c->rua_fields++;
@@ -206,8 +211,8 @@ rua_field(struct ctx *c, const struct mtasts__txt_field *f,
 		struct mtasts__loc loc = f->value_loc;
 		int scheme;
 
-		while (i < n && v[i] != ',')
-			i++;
+		cp = memchr(v + i, ',', n - i);
+		i = cp ? (size_t)(cp - v) : n;
 		e = i;
 		while (e > b && MTASTS__IS_WSP(v[e - 1]))
 			e--;
