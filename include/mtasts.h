@@ -157,7 +157,10 @@ enum mtasts_status {
 	MTASTS_EMULTIPLE = -11,
 	/** A TLSRPTv1 record has no `rua`, or a `rua` URI is invalid
 	 *  (RFC 8460 §3, T-03, T-05). @since 1.0 */
-	MTASTS_ERUA = -12
+	MTASTS_ERUA = -12,
+	/** Linting found at least one error-severity problem (mail would be
+	 *  refused, or the policy is invisible or stale). @since 1.0 */
+	MTASTS_ELINT = -13
 };
 
 /**
@@ -226,7 +229,8 @@ enum mtasts_severity {
  * @brief Stable diagnostic codes (the registry in docs/diagnostics.md).
  *
  * Codes are grouped by hundreds: 1xx input, 2xx TXT records and RRsets,
- * 3xx policy files, 4xx mx patterns, 5xx TLSRPT records. A code is never renumbered or reused;
+ * 3xx policy files, 4xx mx patterns, 5xx TLSRPT records, 6xx lint
+ * findings. A code is never renumbered or reused;
  * new codes are appended. mtasts_diag_code_name() gives each one a stable
  * kebab-case name, used in the CLI's output.
  * @since 1.0
@@ -384,7 +388,42 @@ enum mtasts_diag_code {
 	MTASTS_D_TLSRPT_HTTPS = 507,
 	/** A `mailto:` URI with `?` header fields: kept, but reporters ignore
 	 *  them (TA-06). Warning. */
-	MTASTS_D_TLSRPT_MAILTO_HEADERS = 508
+	MTASTS_D_TLSRPT_MAILTO_HEADERS = 508,
+
+	/** Lint: an MX host that no `mx` pattern covers. */
+	MTASTS_D_LINT_MX_UNCOVERED = 601,
+	/** Lint: a pattern that covers none of the domain's MX hosts. */
+	MTASTS_D_LINT_PATTERN_UNUSED = 602,
+	/** Lint: a wildcard on a public-suffix-like name (S-08). */
+	MTASTS_D_LINT_WILDCARD_SUFFIX = 603,
+	/** Lint: a single-label pattern. */
+	MTASTS_D_LINT_SINGLE_LABEL = 604,
+	/** Lint: an IPv4 address used as a pattern. */
+	MTASTS_D_LINT_IP_ADDRESS = 605,
+	/** Lint: max_age below one day. */
+	MTASTS_D_LINT_MAX_AGE_SHORT = 606,
+	/** Lint: mode enforce with max_age below one week (S-05, R-58). */
+	MTASTS_D_LINT_ENFORCE_MAX_AGE = 607,
+	/** Lint: mode testing with max_age above one week (rollout advice). */
+	MTASTS_D_LINT_TESTING_MAX_AGE = 608,
+	/** Lint: mode none with max_age above one day. */
+	MTASTS_D_LINT_NONE_MAX_AGE = 609,
+	/** Lint: mode testing (information). */
+	MTASTS_D_LINT_MODE_TESTING = 610,
+	/** Lint: mode none (information). */
+	MTASTS_D_LINT_MODE_NONE = 611,
+	/** Lint: no TLSRPTv1 record: no failure reports. */
+	MTASTS_D_LINT_NO_TLSRPT = 612,
+	/** Lint: no STSv1 record: senders never see the policy. */
+	MTASTS_D_LINT_NO_RECORD = 613,
+	/** Lint: the policy changed but the record's id did not. */
+	MTASTS_D_LINT_ID_UNCHANGED = 614,
+	/** Lint: `*.<domain>` accepts every host of the domain (S-08). */
+	MTASTS_D_LINT_WILDCARD_DOMAIN = 615,
+	/** Lint: the same pattern twice. */
+	MTASTS_D_LINT_MX_DUPLICATE = 616,
+	/** Lint: an exact pattern that a wildcard pattern also covers. */
+	MTASTS_D_LINT_MX_REDUNDANT = 617
 };
 
 /**
@@ -606,6 +645,9 @@ MTASTS_EXPORT const char *mtasts_severity_name(int severity);
 
 /** Opaque, immutable parsed STSv1 record. @since 1.0 */
 typedef struct mtasts_record mtasts_record;
+
+/** Opaque, immutable parsed policy (see @ref policy). @since 1.0 */
+typedef struct mtasts_policy mtasts_policy;
 
 /** Index value meaning "no RR was selected". @since 1.0 */
 #define MTASTS_NO_INDEX ((size_t)-1)
@@ -1359,6 +1401,34 @@ MTASTS_EXPORT int mtasts_id_from_time(char *buf, size_t size,
  */
 MTASTS_EXPORT int mtasts_id_check(const char *id);
 
+/** Longest valid id, in bytes. @since 1.0 */
+#define MTASTS_ID_MAX_LEN 32
+
+/**
+ * @brief Decide which id a policy is published under (R-04).
+ *
+ * When @p new_policy is equivalent to @p old_policy (see
+ * mtasts_policy_equivalent()) and @p old_id is valid, the old id is kept.
+ * Otherwise a new id is made from @p now as mtasts_id_from_time() does; if
+ * it equals @p old_id (a change within the same second), the next second is
+ * used, so the new id always differs from the old one.
+ * @param[out] buf        Receives the NUL-terminated id.
+ * @param[in]  size       Size of @p buf: at least #MTASTS_ID_MAX_LEN + 1.
+ * @param[in]  old_id     The id currently published, or NULL if none.
+ * @param[in]  old_policy The policy currently published, or NULL.
+ * @param[in]  new_policy The policy about to be published.
+ * @param[in]  now        The current time, seconds since the epoch.
+ * @retval 1             A new id was written.
+ * @retval 0             @p old_id was written: it is still right.
+ * @retval MTASTS_EINVAL @p buf or @p new_policy is NULL, @p size is too
+ *                       small, or @p now is out of mtasts_id_from_time()'s
+ *                       range.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_id_next(char *buf, size_t size, const char *old_id,
+                                 const mtasts_policy *old_policy,
+                                 const mtasts_policy *new_policy, int64_t now);
+
 /** @} */
 
 /* ======================================================================= */
@@ -1369,8 +1439,6 @@ MTASTS_EXPORT int mtasts_id_check(const char *id);
  * @{
  */
 
-/** Opaque, immutable parsed policy. @since 1.0 */
-typedef struct mtasts_policy mtasts_policy;
 
 /** @brief Policy mode (R-15, §5). Values are fixed. @since 1.0 */
 enum mtasts_mode {
@@ -1708,6 +1776,194 @@ mtasts_policy_builder_add_extension(mtasts_policy_builder *builder,
 MTASTS_EXPORT MTASTS_NODISCARD int
 mtasts_policy_builder_build(const mtasts_policy_builder *builder,
                             mtasts_policy **out, mtasts_diag *diag);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup lint Linting a published policy
+ * @brief Best-practice checks that bind the publisher (digest §6), not the
+ *        sender: what a checker or a generator warns a domain owner about.
+ *
+ * A ::mtasts_lint holds what is known about the domain besides its policy:
+ * the domain name, its STSv1 and TLSRPTv1 records, its MX hosts, the policy
+ * and record published before. Each piece is optional; a check that needs
+ * a piece that was not set is skipped. mtasts_lint_policy() then appends
+ * one diagnostic per finding (codes 6xx, docs/diagnostics.md), each message
+ * spelling out the consequence:
+ *
+ * | finding | severity |
+ * | --- | --- |
+ * | an MX host no pattern covers (#MTASTS_D_LINT_MX_UNCOVERED) | error in `enforce` (mail to it is refused), warning in `testing`, note in `none` |
+ * | a pattern that covers none of the MX hosts (#MTASTS_D_LINT_PATTERN_UNUSED) | warning |
+ * | a wildcard on a public-suffix-like name, `*.com`, `*.co.uk` (#MTASTS_D_LINT_WILDCARD_SUFFIX, S-08) | warning |
+ * | a single-label pattern, `localhost` (#MTASTS_D_LINT_SINGLE_LABEL, A-29) | warning |
+ * | an IPv4 address as pattern (#MTASTS_D_LINT_IP_ADDRESS) | warning |
+ * | max_age below one day (#MTASTS_D_LINT_MAX_AGE_SHORT) | warning |
+ * | `enforce` with max_age below one week (#MTASTS_D_LINT_ENFORCE_MAX_AGE, S-05, R-58) | warning |
+ * | `testing` with max_age above one week (#MTASTS_D_LINT_TESTING_MAX_AGE) | note |
+ * | `none` with max_age above one day (#MTASTS_D_LINT_NONE_MAX_AGE, R-63) | note |
+ * | mode `testing` / `none` (#MTASTS_D_LINT_MODE_TESTING, #MTASTS_D_LINT_MODE_NONE) | note |
+ * | no TLSRPTv1 record (#MTASTS_D_LINT_NO_TLSRPT) | warning (not for `none`) |
+ * | no STSv1 record: the policy is invisible (#MTASTS_D_LINT_NO_RECORD) | error (note for `none`) |
+ * | the policy changed but the record's id did not (#MTASTS_D_LINT_ID_UNCHANGED, R-04) | error |
+ * | `*.<domain>`: every host of the domain is acceptable (#MTASTS_D_LINT_WILDCARD_DOMAIN, S-08) | note |
+ * | the same pattern twice, or an exact pattern a wildcard also covers (#MTASTS_D_LINT_MX_DUPLICATE, #MTASTS_D_LINT_MX_REDUNDANT) | note |
+ *
+ * A `max_age` above the maximum never reaches the linter: the parser
+ * rejects it (#MTASTS_D_POLICY_MAX_AGE_RANGE); mtasts_lint_policy_text()
+ * reports parse and lint findings in one list.
+ * @{
+ */
+
+/** Opaque lint context: what is known about the domain. @since 1.0 */
+typedef struct mtasts_lint mtasts_lint;
+
+/**
+ * @brief Create an empty lint context (nothing known beside the policy).
+ * @param[out] out Receives the context; NULL on failure.
+ * @retval MTASTS_OK     Success; free with mtasts_lint_free().
+ * @retval MTASTS_EINVAL @p out is NULL.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int mtasts_lint_new(mtasts_lint **out);
+
+/**
+ * @brief Free a lint context and the copies it holds.
+ * @param[in] lint The context, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_lint_free(mtasts_lint *lint);
+
+/**
+ * @brief Set the Policy Domain (enables the `*.<domain>` check and, with an
+ *        empty MX list, the implicit MX).
+ * @param[in,out] lint   The context.
+ * @param[in]     domain A host name (letters, digits, hyphens, dots; one
+ *                       trailing dot allowed); copied in lower case.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL argument, or @p domain is not a host name.
+ * @retval MTASTS_ENOMEM Out of memory (the context is unchanged).
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int mtasts_lint_set_domain(mtasts_lint *lint,
+                                                          const char *domain);
+
+/**
+ * @brief Set the domain's `_mta-sts` record as found.
+ * @param[in,out] lint   The context.
+ * @param[in]     record The selected record (copied), or NULL to say that
+ *                       the domain publishes no usable STSv1 record.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL @p lint is NULL.
+ * @retval MTASTS_ENOMEM Out of memory (the context is unchanged).
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_lint_set_record(mtasts_lint *lint, const mtasts_record *record);
+
+/**
+ * @brief Set the domain's `_smtp._tls` record as found.
+ * @param[in,out] lint   The context.
+ * @param[in]     tlsrpt The selected record (copied), or NULL to say that
+ *                       the domain publishes no usable TLSRPTv1 record.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL @p lint is NULL.
+ * @retval MTASTS_ENOMEM Out of memory (the context is unchanged).
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_lint_set_tlsrpt(mtasts_lint *lint, const mtasts_tlsrpt *tlsrpt);
+
+/**
+ * @brief Set the domain's MX host names, replacing any earlier list.
+ *
+ * An empty list (@p count 0) says that the domain has no MX records: mail
+ * goes to the domain itself (the implicit MX, RFC 5321 §5.1, A-15), which
+ * must then be set with mtasts_lint_set_domain() to be checked.
+ * @param[in,out] lint  The context.
+ * @param[in]     hosts Array of @p count host names as found in DNS (a
+ *                      trailing dot is fine); copied.
+ * @param[in]     count Number of hosts.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL @p lint is NULL, @p hosts is NULL with @p count > 0,
+ *                       or a host is NULL or empty.
+ * @retval MTASTS_ENOMEM Out of memory (the context is unchanged).
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_lint_set_mx_hosts(mtasts_lint *lint, const char *const *hosts,
+                         size_t count);
+
+/**
+ * @brief Set the policy and record published before this one, to check
+ *        that a changed policy comes with a new id (R-04).
+ * @param[in,out] lint   The context.
+ * @param[in]     policy The previous policy (copied).
+ * @param[in]     record The record it was published under (copied).
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL A NULL argument.
+ * @retval MTASTS_ENOMEM Out of memory (the context is unchanged).
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_lint_set_previous(mtasts_lint *lint, const mtasts_policy *policy,
+                         const mtasts_record *record);
+
+/**
+ * @brief Lint a policy against what the context knows.
+ *
+ * Appends one diagnostic per finding (see the group description; line and
+ * column are 0: findings concern the policy as a whole). The id check uses
+ * the record set with mtasts_lint_set_record(), or, when none was set, the
+ * previous record (the id was not touched).
+ * @param[in]     lint   The context (not modified; may be shared by threads
+ *                       that do not modify it).
+ * @param[in]     policy The policy.
+ * @param[in,out] diag   Optional list that receives the findings.
+ * @retval MTASTS_OK     No finding of severity error (warnings and notes
+ *                       may have been added).
+ * @retval MTASTS_ELINT  At least one error-severity finding.
+ * @retval MTASTS_EINVAL @p lint or @p policy is NULL.
+ * @retval MTASTS_ENOMEM Out of memory while recording a finding.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_lint_policy(const mtasts_lint *lint,
+                                     const mtasts_policy *policy,
+                                     mtasts_diag *diag);
+
+/**
+ * @brief Parse a policy text and lint it: parse diagnostics, then lint
+ *        findings, in one list.
+ * @param[in]     lint  The context.
+ * @param[in]     text  The policy body (any bytes).
+ * @param[in]     len   Its length.
+ * @param[in]     flags #MTASTS_PARSE_DEFAULT or #MTASTS_PARSE_LENIENT.
+ * @param[in,out] diag  Optional list that receives every diagnostic.
+ * @return The status of mtasts_policy_parse() when the text does not
+ *         parse; otherwise that of mtasts_lint_policy().
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_lint_policy_text(const mtasts_lint *lint,
+                                          const char *text, size_t len,
+                                          unsigned int flags,
+                                          mtasts_diag *diag);
+
+/**
+ * @brief Whether two policies mean the same to a sender: same mode and
+ *        max_age, the same set of mx patterns (order and repetition do not
+ *        matter), the same set of extensions.
+ *
+ * A publisher must give a policy that is not equivalent to the previous one
+ * a new id (R-04); reformatting alone does not need one.
+ * @param[in] a A policy.
+ * @param[in] b A policy.
+ * @return 1 if equivalent, 0 if not or if either is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_policy_equivalent(const mtasts_policy *a,
+                                           const mtasts_policy *b);
 
 /** @} */
 

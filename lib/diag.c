@@ -118,6 +118,24 @@ static const struct code_info registry[] = {
 	{ MTASTS_D_TLSRPT_HTTPS, MTASTS_ERUA, "tlsrpt-https" },
 	{ MTASTS_D_TLSRPT_MAILTO_HEADERS, MTASTS_OK,
 	  "tlsrpt-mailto-headers" },
+
+	{ MTASTS_D_LINT_MX_UNCOVERED, MTASTS_ELINT, "lint-mx-uncovered" },
+	{ MTASTS_D_LINT_PATTERN_UNUSED, MTASTS_OK, "lint-pattern-unused" },
+	{ MTASTS_D_LINT_WILDCARD_SUFFIX, MTASTS_OK, "lint-wildcard-suffix" },
+	{ MTASTS_D_LINT_SINGLE_LABEL, MTASTS_OK, "lint-single-label" },
+	{ MTASTS_D_LINT_IP_ADDRESS, MTASTS_OK, "lint-ip-address" },
+	{ MTASTS_D_LINT_MAX_AGE_SHORT, MTASTS_OK, "lint-max-age-short" },
+	{ MTASTS_D_LINT_ENFORCE_MAX_AGE, MTASTS_OK, "lint-enforce-max-age" },
+	{ MTASTS_D_LINT_TESTING_MAX_AGE, MTASTS_OK, "lint-testing-max-age" },
+	{ MTASTS_D_LINT_NONE_MAX_AGE, MTASTS_OK, "lint-none-max-age" },
+	{ MTASTS_D_LINT_MODE_TESTING, MTASTS_OK, "lint-mode-testing" },
+	{ MTASTS_D_LINT_MODE_NONE, MTASTS_OK, "lint-mode-none" },
+	{ MTASTS_D_LINT_NO_TLSRPT, MTASTS_OK, "lint-no-tlsrpt" },
+	{ MTASTS_D_LINT_NO_RECORD, MTASTS_ELINT, "lint-no-record" },
+	{ MTASTS_D_LINT_ID_UNCHANGED, MTASTS_ELINT, "lint-id-unchanged" },
+	{ MTASTS_D_LINT_WILDCARD_DOMAIN, MTASTS_OK, "lint-wildcard-domain" },
+	{ MTASTS_D_LINT_MX_DUPLICATE, MTASTS_OK, "lint-mx-duplicate" },
+	{ MTASTS_D_LINT_MX_REDUNDANT, MTASTS_OK, "lint-mx-redundant" },
 };
 
 /* Binary search: the registry is sorted by code (tests/check-internal.c
@@ -213,6 +231,7 @@ static const struct status_info statuses[] = {
 	{ MTASTS_EMULTIPLE, "MTASTS_EMULTIPLE",
 	  "more than one record of this kind in the TXT RRset" },
 	{ MTASTS_ERUA, "MTASTS_ERUA", "missing or invalid rua URI" },
+	{ MTASTS_ELINT, "MTASTS_ELINT", "the policy has lint errors" },
 };
 
 static const struct status_info *

@@ -54,6 +54,175 @@ span_to(const char *p, size_t from, size_t n, char a, char b, char c)
 	return n;
 }
 
+/* dec-octet "." dec-octet "." dec-octet "." dec-octet (RFC 3986 §3.2.2:
+ * no leading zeros). */
+static int
+ipv4_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		size_t d = 0;
+		unsigned int v = 0;
+
+		if (part) {
+			if (i >= n || s[i] != '.')
+				return 0;
+			i++;
+		}
+		while (i < n && d < 3 && MTASTS__IS(s[i], MTASTS__C_DIGIT)) {
+			v = v * 10 + (unsigned int)(s[i++] - '0');
+			d++;
+		}
+		if (d == 0 || v > 255 || (d > 1 && s[i - d] == '0'))
+			return 0;
+	}
+	return i == n;
+}
+
+/* IPv6address (RFC 3986 §3.2.2): eight groups of 1-4 hex digits, or fewer
+ * with one "::", the last two groups possibly an IPv4 address. */
+static int
+ipv6_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+	int groups = 0, gap = 0;
+
+	if (n >= 2 && s[0] == ':' && s[1] == ':') {
+		gap = 1;
+		i = 2;
+	} else if (n && s[0] == ':') {
+		return 0;
+	}
+	while (i < n) {
+		size_t j = i;
+
+		while (j < n && j - i < 5 && is_hex(s[j]))
+			j++;
+		if (j < n && s[j] == '.') {
+			if (!ipv4_ok(s + i, n - i))
+				return 0;
+			groups += 2;
+			break;
+		}
+		if (j == i || j - i > 4)
+			return 0;
+		groups++;
+		i = j;
+		if (i == n)
+			break;
+		if (s[i] != ':' || i + 1 == n)
+			return 0;
+		i++;
+		if (s[i] == ':') {
+			if (gap)
+				return 0;
+			gap = 1;
+			i++;
+		}
+	}
+	return gap ? groups <= 7 : groups == 8;
+}
+
+/* IP-literal = "[" ( IPv6address / IPvFuture ) "]", without the brackets;
+ * IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" ). */
+static int
+ip_literal_ok(const char *s, size_t n)
+{
+	size_t i = 1;
+
+	if (n && (s[0] == 'v' || s[0] == 'V')) {
+		while (i < n && is_hex(s[i]))
+			i++;
+		if (i == 1 || i >= n - 1 || s[i] != '.')
+			return 0;
+		for (i++; i < n; i++)
+			if (s[i] == '[' || s[i] == ']' || s[i] == '@' ||
+			    s[i] == '/' || s[i] == '?' || s[i] == '#' || s[i] == '%')
+				return 0;
+		return 1;
+	}
+	return ipv6_ok(s, n);
+}
+
+/*
+ * RFC 3986 §3 structure of a URI whose bytes are already known to be URI
+ * bytes: scheme ":" hier-part [ "?" query ] [ "#" fragment ], with
+ * hier-part = "//" authority path-abempty / path, and
+ * authority = [ userinfo "@" ] host [ ":" port ]. What remains to check is
+ * where '#', '[', ']', '@' and ':' may stand. Returns NULL if the URI is
+ * well-formed, else a message, with *at the offset of the offending byte.
+ */
+static const char *
+uri_structure(const char *p, size_t n, size_t colon, size_t *at)
+{
+	const char *cp;
+	size_t i = colon + 1, end, hash, hs = n, he = n;
+
+	cp = memchr(p + i, '#', n - i);
+	hash = cp ? (size_t)(cp - p) : n;
+	if (hash < n && (cp = memchr(p + hash + 1, '#', n - hash - 1))) {
+		*at = (size_t)(cp - p);
+		return "a second '#': a URI has one fragment at most";
+	}
+	end = span_to(p, i, hash, '?', '?', '?');
+	if (end - i >= 2 && p[i] == '/' && p[i + 1] == '/') {
+		size_t a = i + 2, ae = span_to(p, a, end, '/', '/', '/'), k;
+
+		cp = memchr(p + a, '@', ae - a);
+		hs = cp ? (size_t)(cp - p) + 1 : a;
+		for (k = a; k + 1 < hs; k++) {
+			if (p[k] == '[' || p[k] == ']') {
+				*at = k;
+				return "'[' or ']' in the userinfo of a URI";
+			}
+		}
+		if (hs < ae && p[hs] == '[') {
+			cp = memchr(p + hs, ']', ae - hs);
+			if (!cp) {
+				*at = hs;
+				return "'[' without ']': an IP literal is not closed";
+			}
+			he = (size_t)(cp - p) + 1;
+			if (!ip_literal_ok(p + hs + 1, he - hs - 2)) {
+				*at = hs + 1;
+				return "the IP literal is not an IPv6 address";
+			}
+			if (he < ae && p[he] != ':') {
+				*at = he;
+				return "only ':' and a port may follow an IP literal";
+			}
+		} else {
+			cp = memchr(p + hs, ':', ae - hs);
+			he = cp ? (size_t)(cp - p) : ae;
+			for (k = hs; k < he; k++) {
+				if (p[k] == '@' || p[k] == '[' || p[k] == ']') {
+					*at = k;
+					return "a host name cannot hold '@', '[' or ']'";
+				}
+			}
+		}
+		if (he < ae) {
+			/* ":" port, port = *DIGIT */
+			for (k = he + 1; k < ae; k++) {
+				if (!MTASTS__IS(p[k], MTASTS__C_DIGIT)) {
+					*at = k;
+					return "the port of a URI must be digits";
+				}
+			}
+		}
+	}
+	/* path, query and fragment: no '[' or ']' outside the IP literal */
+	for (; i < n; i++) {
+		if ((p[i] == '[' || p[i] == ']') && (i < hs || i >= he)) {
+			*at = i;
+			return "'[' and ']' may only enclose an IP literal host";
+		}
+	}
+	return NULL;
+}
+
 /*
  * Check one rua URI p[0..n) and report at *loc. Returns its scheme, or 0
  * if the URI is invalid (an error was reported).
@@ -117,6 +286,18 @@ check_uri(const char *p, size_t n, struct mtasts__sink *s,
 			               "%s is not allowed in a URI (RFC 3986)",
 			               mtasts__quote(s, q, sizeof(q), p + i, 1));
 		return 0;
+	}
+	{
+		size_t at = 0;
+		const char *why = uri_structure(p, n, colon, &at);
+
+		if (why) {
+			mtasts__report(s, MTASTS_D_TLSRPT_URI_SYNTAX,
+			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, at),
+			               "rua %s is not a URI: %s (RFC 3986)",
+			               mtasts__quote(s, q, sizeof(q), p, n), why);
+			return 0;
+		}
 	}
 
 	if (colon == 6 && mtasts__ascii_caseeq(p, "mailto", 6)) {

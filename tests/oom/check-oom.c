@@ -418,6 +418,55 @@ op_tlsrpt_builder(mtasts_diag *d)
 }
 
 static int
+op_lint(mtasts_diag *d)
+{
+	static const char pol[] = "version: STSv1\nmode: enforce\n"
+	                          "mx: mx1.example.com\nmx: *.example.com\n"
+	                          "mx: *.com\nmax_age: 3600\n";
+	static const char old[] = "version: STSv1\nmode: testing\n"
+	                          "mx: mx1.example.com\nmax_age: 3600\n";
+	const char *hosts[] = { "mx1.example.com.", "mx9.other.example." };
+	mtasts_lint *l = NULL;
+	mtasts_policy *p = NULL, *o = NULL;
+	mtasts_record *r = NULL;
+	mtasts_tlsrpt *t = NULL;
+	int st;
+
+	st = mtasts_lint_new(&l);
+	if (st == MTASTS_OK)
+		st = mtasts_policy_parse(&p, pol, sizeof(pol) - 1, 0, NULL);
+	if (st == MTASTS_OK)
+		st = mtasts_policy_parse(&o, old, sizeof(old) - 1, 0, NULL);
+	if (st == MTASTS_OK)
+		st = mtasts_record_parse(&r, "v=STSv1; id=1", 13, 0, NULL);
+	if (st == MTASTS_OK)
+		st = mtasts_tlsrpt_parse(&t, "v=TLSRPTv1; rua=mailto:a@b.c", 28,
+		                         0, NULL);
+	if (st == MTASTS_OK)
+		st = mtasts_lint_set_domain(l, "Example.COM.");
+	if (st == MTASTS_OK)
+		st = mtasts_lint_set_record(l, r);
+	if (st == MTASTS_OK)
+		st = mtasts_lint_set_tlsrpt(l, t);
+	if (st == MTASTS_OK)
+		st = mtasts_lint_set_mx_hosts(l, hosts, 2);
+	if (st == MTASTS_OK)
+		st = mtasts_lint_set_previous(l, o, r);
+	if (st == MTASTS_OK) {
+		st = mtasts_lint_policy(l, p, d);
+		/* an uncovered MX and a reused id are lint errors */
+		if (st == MTASTS_ELINT)
+			st = MTASTS_OK;
+	}
+	mtasts_policy_free(p);
+	mtasts_policy_free(o);
+	mtasts_record_free(r);
+	mtasts_tlsrpt_free(t);
+	mtasts_lint_free(l);
+	return st;
+}
+
+static int
 op_pattern_check(mtasts_diag *d)
 {
 	int st = mtasts_mx_pattern_check("*.bad_label..example.com.", d);
@@ -454,6 +503,8 @@ static const struct op ops[] = {
 	{ "tlsrpt-diag", op_tlsrpt, 1 },
 	{ "tlsrpt-rrset-diag", op_tlsrpt_rrset, 1 },
 	{ "tlsrpt-builder-diag", op_tlsrpt_builder, 1 },
+	{ "lint", op_lint, 0 },
+	{ "lint-diag", op_lint, 1 },
 };
 
 START_TEST(oom_each_allocation)

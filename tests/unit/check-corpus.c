@@ -7,13 +7,17 @@
  *   record/{valid,invalid}/<case>/   mtasts_record_parse()
  *   rrset/<case>/                    mtasts_record_select() and
  *                                    mtasts_record_select_rdata()
+ *   tlsrpt/{valid,invalid}/<case>/   mtasts_tlsrpt_parse()
+ *   tlsrpt-rrset/<case>/             mtasts_tlsrpt_select() and
+ *                                    mtasts_tlsrpt_select_rdata()
  *   mx/cases.tsv                     mtasts_mx_match(), mtasts_policy_match()
  *   mx/patterns.tsv                  mtasts_mx_pattern_check()
  *
  * The formats are described in tests/data/README.md. Every valid policy
- * and record is also round-tripped: parse -> format (CRLF and LF) -> parse
- * gives an equal object, the canonical text is the one digest §1.4/§2.4
- * prescribe and a fixed point, and a builder copy builds an equal object.
+ * and record (STSv1 and TLSRPTv1) is also round-tripped: parse -> format
+ * (CRLF and LF) -> parse gives an equal object, the canonical text is the
+ * one digest §1.4/§2.4 (RFC 8460 digest §1.4) prescribe and a fixed point,
+ * and a builder copy builds an equal object.
  */
 #include "test-common.h"
 
@@ -31,7 +35,8 @@ struct list {
 	size_t cap;
 };
 
-static struct list policy_cases, record_cases, rrset_cases;
+static struct list policy_cases, record_cases, rrset_cases, tlsrpt_cases,
+        tlsrpt_rrset_cases;
 
 struct mx_case {
 	char *pattern;
@@ -266,6 +271,8 @@ corpus_free(void)
 	list_free(&policy_cases);
 	list_free(&record_cases);
 	list_free(&rrset_cases);
+	list_free(&tlsrpt_cases);
+	list_free(&tlsrpt_rrset_cases);
 	free_tsv(mx_cases, n_mx_cases);
 	free_tsv(mx_patterns, n_mx_patterns);
 	mx_cases = mx_patterns = NULL;
@@ -276,17 +283,25 @@ static void
 corpus_load(void)
 {
 	const char *data = t_data_dir();
-	static const char *const sub[] = { "policy/valid", "policy/invalid",
-		                           "record/valid", "record/invalid",
-		                           "rrset" };
+	static const struct {
+		const char *dir;
+		struct list *list;
+	} sub[] = {
+		{ "policy/valid", &policy_cases },
+		{ "policy/invalid", &policy_cases },
+		{ "record/valid", &record_cases },
+		{ "record/invalid", &record_cases },
+		{ "rrset", &rrset_cases },
+		{ "tlsrpt/valid", &tlsrpt_cases },
+		{ "tlsrpt/invalid", &tlsrpt_cases },
+		{ "tlsrpt-rrset", &tlsrpt_rrset_cases },
+	};
 	size_t i;
 
 	for (i = 0; i < T_ARRAY_LEN(sub); i++) {
-		char *dir = path_join(data, sub[i]);
+		char *dir = path_join(data, sub[i].dir);
 
-		scan_dirs(dir, i < 2   ? &policy_cases
-		               : i < 4 ? &record_cases
-		                       : &rrset_cases);
+		scan_dirs(dir, sub[i].list);
 		free(dir);
 	}
 	{
@@ -324,6 +339,10 @@ struct expect {
 	struct list mx;
 	struct list ext_name;
 	struct list ext_value;
+	/* TLSRPTv1: rua URIs in order, and the scheme of each (0 = no
+	 * `scheme` line) */
+	struct list rua;
+	int *rua_scheme;
 	char *id;
 	int have_selected;
 	size_t selected;
@@ -338,6 +357,8 @@ expect_free(struct expect *e)
 	list_free(&e->mx);
 	list_free(&e->ext_name);
 	list_free(&e->ext_value);
+	list_free(&e->rua);
+	free(e->rua_scheme);
 	free(e->id);
 	free(e->diag);
 	t_buf_free(&e->err);
@@ -362,6 +383,27 @@ mode_text(int m)
 	       : m == MTASTS_MODE_TESTING ? "testing"
 	       : m == MTASTS_MODE_ENFORCE ? "enforce"
 	                                  : "?";
+}
+
+static int
+scheme_value(const char *s)
+{
+	if (strcmp(s, "mailto") == 0)
+		return MTASTS_RUA_MAILTO;
+	if (strcmp(s, "https") == 0)
+		return MTASTS_RUA_HTTPS;
+	if (strcmp(s, "other") == 0)
+		return MTASTS_RUA_OTHER;
+	return 0;
+}
+
+static const char *
+scheme_text(int s)
+{
+	return s == MTASTS_RUA_MAILTO  ? "mailto"
+	       : s == MTASTS_RUA_HTTPS ? "https"
+	       : s == MTASTS_RUA_OTHER ? "other"
+	                               : "?";
 }
 
 static unsigned int
@@ -510,6 +552,28 @@ expect_parse(struct expect *e, const char *path)
 			*v++ = '\0';
 			list_add(&e->ext_name, xstrdup(rest));
 			list_add(&e->ext_value, xstrdup(v));
+		} else if (strcmp(line, "rua") == 0) {
+			int *x = realloc(e->rua_scheme,
+			                 (e->rua.n + 1) * sizeof(*x));
+
+			if (!x)
+				abort();
+			e->rua_scheme = x;
+			e->rua_scheme[e->rua.n] = 0;
+			list_add(&e->rua, xstrdup(rest));
+		} else if (strcmp(line, "scheme") == 0) {
+			int sc = scheme_value(rest);
+
+			if (!sc)
+				t_buf_printf(&e->err, "line %u: bad scheme; ",
+				             lineno);
+			else if (e->rua.n == 0 ||
+			         e->rua_scheme[e->rua.n - 1] != 0)
+				t_buf_printf(&e->err, "line %u: scheme without "
+				                      "a rua line before it; ",
+				             lineno);
+			else
+				e->rua_scheme[e->rua.n - 1] = sc;
 		} else if (strcmp(line, "id") == 0) {
 			free(e->id);
 			e->id = xstrdup(rest);
@@ -741,13 +805,21 @@ finish(struct t_buf *r, const char *name)
 static const char *
 case_name(const char *path)
 {
-	const char *d = strstr(path, "/policy/");
+	static const char *const kinds[] = { "/policy/", "/record/", "/rrset/",
+		                             "/tlsrpt/", "/tlsrpt-rrset/" };
+	const char *best = NULL;
+	size_t i;
 
-	if (!d)
-		d = strstr(path, "/record/");
-	if (!d)
-		d = strstr(path, "/rrset/");
-	return d ? d + 1 : path;
+	/* the last kind directory in the path names the case */
+	for (i = 0; i < T_ARRAY_LEN(kinds); i++) {
+		const char *d = path, *hit = NULL;
+
+		while ((d = strstr(d, kinds[i])) != NULL)
+			hit = d++;
+		if (hit && (!best || hit > best))
+			best = hit;
+	}
+	return best ? best + 1 : path;
 }
 
 /* ---- policies ------------------------------------------------------------------------ */
@@ -944,6 +1016,18 @@ out:
 }
 END_TEST
 
+/* STSv1 expectation keys make no sense for a TLSRPTv1 case, and rua lines
+ * none for an STSv1 one: catch a misplaced expectation file. */
+static void
+check_expect_kind(struct t_buf *r, const struct expect *e, int tlsrpt)
+{
+	if (tlsrpt && (e->id || e->mode || e->have_max_age || e->mx.n))
+		t_buf_str(r, "bad expectation file: id/mode/max_age/mx in a "
+		             "TLSRPTv1 case; ");
+	if (!tlsrpt && e->rua.n)
+		t_buf_str(r, "bad expectation file: rua in an STSv1 case; ");
+}
+
 /* ---- records ------------------------------------------------------------------------- */
 
 static void
@@ -1077,14 +1161,15 @@ START_TEST(record_case)
 	struct t_buf r;
 	size_t len = 0;
 	char *text = t_read_file(ip, &len);
-	mtasts_record *rec = (mtasts_record *)&rec;
+	mtasts_record *rec = (mtasts_record *)&rec, *q = (mtasts_record *)&q;
 	mtasts_diag *d = t_diag_new();
-	int st;
+	int st, st2 = 1;
 
 	t_buf_init(&r);
 	expect_parse(&e, ep);
 	if (e.err.n)
 		t_buf_printf(&r, "bad expectation file: %s", e.err.p);
+	check_expect_kind(&r, &e, 0);
 	if (!text) {
 		t_buf_str(&r, "no input file; ");
 		rec = NULL;
@@ -1099,12 +1184,24 @@ START_TEST(record_case)
 	check_first_error(&r, d, st);
 	check_diags(&r, &e, d);
 	check_positions(&r, d, text, len, 0);
+	/* the same without a list */
+	st2 = mtasts_record_parse(&q, text, len, flags, NULL);
+	if (st2 != st)
+		t_buf_printf(&r, "status without a list: %s; ",
+		             t_status_name(st2));
+	if (st2 != MTASTS_OK && q) {
+		t_buf_str(&r, "*out not NULL after a failure without a "
+		              "list; ");
+		q = NULL;
+	}
 	if (st == MTASTS_OK) {
 		if (!rec) {
 			t_buf_str(&r, "MTASTS_OK without a record; ");
 			goto out;
 		}
 		check_record_fields(&r, &e, rec);
+		if (st2 == MTASTS_OK && !mtasts_record_equal(rec, q))
+			t_buf_str(&r, "another record without a list; ");
 		record_round_trip(&r, &e, rec);
 	} else if (rec) {
 		t_buf_str(&r, "*out not NULL after a failure; ");
@@ -1144,7 +1241,366 @@ START_TEST(record_case)
 		free(w);
 	}
 out:
+	if (st2 != MTASTS_OK)
+		q = NULL;
 	mtasts_record_free(rec == (mtasts_record *)&rec ? NULL : rec);
+	mtasts_record_free(q == (mtasts_record *)&q ? NULL : q);
+	mtasts_diag_free(d);
+	expect_free(&e);
+	free(text);
+	free(ip);
+	free(ep);
+	finish(&r, name);
+}
+END_TEST
+
+/* ---- TLSRPTv1 records ----------------------------------------------------------------- */
+
+/* strcasecmp() for ASCII names, without <strings.h> */
+static int
+ascii_casecmp(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		int x = (unsigned char)*a, y = (unsigned char)*b;
+
+		if (x >= 'A' && x <= 'Z')
+			x += 32;
+		if (y >= 'A' && y <= 'Z')
+			y += 32;
+		if (x != y || x == 0)
+			return x - y;
+	}
+}
+
+static void
+check_tlsrpt_fields(struct t_buf *r, const struct expect *e,
+                    const mtasts_tlsrpt *rec)
+{
+	size_t i, n = mtasts_tlsrpt_rua_count(rec),
+	          ne = mtasts_tlsrpt_extension_count(rec);
+
+	if (e->rua.n == 0) {
+		t_buf_str(r, "expected file lacks rua (a valid record has at "
+		             "least one, T-03); ");
+		return;
+	}
+	if (n != e->rua.n)
+		t_buf_printf(r, "%zu rua, expected %zu; ", n, e->rua.n);
+	for (i = 0; i < e->rua.n && i < n; i++) {
+		const char *u = mtasts_tlsrpt_rua(rec, i);
+		int sc = mtasts_tlsrpt_rua_scheme(rec, i);
+
+		if (!u || strcmp(u, e->rua.v[i]) != 0)
+			t_buf_printf(r, "rua %zu '%.200s', expected '%.200s'; ",
+			             i, u ? u : "(null)", e->rua.v[i]);
+		if (!e->rua_scheme[i])
+			t_buf_printf(r, "expected file: rua %zu has no scheme "
+			                "line; ",
+			             i);
+		else if (sc != e->rua_scheme[i])
+			t_buf_printf(r, "rua %zu scheme %d, expected %s; ", i,
+			             sc, scheme_text(e->rua_scheme[i]));
+	}
+	/* past the end: NULL and 0 (mtasts.h) */
+	if (mtasts_tlsrpt_rua(rec, n) != NULL ||
+	    mtasts_tlsrpt_rua_scheme(rec, n) != 0 ||
+	    mtasts_tlsrpt_extension_name(rec, ne) != NULL ||
+	    mtasts_tlsrpt_extension_value(rec, ne) != NULL)
+		t_buf_str(r, "an accessor past the end is not NULL/0; ");
+	if (ne != e->ext_name.n)
+		t_buf_printf(r, "%zu extensions, expected %zu; ", ne,
+		             e->ext_name.n);
+	for (i = 0; i < e->ext_name.n && i < ne; i++)
+		if (strcmp(mtasts_tlsrpt_extension_name(rec, i),
+		           e->ext_name.v[i]) != 0 ||
+		    strcmp(mtasts_tlsrpt_extension_value(rec, i),
+		           e->ext_value.v[i]) != 0)
+			t_buf_printf(r, "extension %zu '%s=%s', expected "
+			                "'%s=%s'; ",
+			             i, mtasts_tlsrpt_extension_name(rec, i),
+			             mtasts_tlsrpt_extension_value(rec, i),
+			             e->ext_name.v[i], e->ext_value.v[i]);
+}
+
+/* mtasts_tlsrpt_builder_add_rua() checks a URI "as mtasts_tlsrpt_parse()
+ * checks it" (mtasts.h): an empty builder takes every URI of a valid record,
+ * with one scheme warning per other-scheme URI, and every extension except
+ * those the builder refuses by name (v, rua in any case), and builds an
+ * equal record. */
+static void
+tlsrpt_fresh_builder(struct t_buf *r, const struct expect *e,
+                     const mtasts_tlsrpt *rec, size_t n_other)
+{
+	mtasts_tlsrpt_builder *b = NULL;
+	mtasts_tlsrpt *out = NULL;
+	mtasts_diag *d = t_diag_new();
+	int skipped = 0;
+	size_t i;
+
+	if (mtasts_tlsrpt_builder_new(&b, NULL) != MTASTS_OK) {
+		t_buf_str(r, "builder_new(NULL) failed; ");
+		goto out;
+	}
+	for (i = 0; i < e->rua.n; i++) {
+		int st = mtasts_tlsrpt_builder_add_rua(b, e->rua.v[i], d);
+
+		if (st != MTASTS_OK)
+			t_buf_printf(r, "builder refuses rua '%.200s': %s; ",
+			             e->rua.v[i], t_status_name(st));
+	}
+	if (mtasts_diag_error_count(d) ||
+	    t_count_diag(d, MTASTS_D_TLSRPT_URI_SCHEME,
+	                 MTASTS_SEVERITY_WARNING) != n_other)
+		t_buf_printf(r, "builder rua diagnostics: %s; ", t_diag_str(d));
+	for (i = 0; i < e->ext_name.n; i++) {
+		const char *nm = e->ext_name.v[i];
+		int st;
+
+		if (ascii_casecmp(nm, "v") == 0 ||
+		    ascii_casecmp(nm, "rua") == 0) {
+			skipped = 1;
+			continue;
+		}
+		st = mtasts_tlsrpt_builder_add_extension(b, nm,
+		                                         e->ext_value.v[i],
+		                                         NULL);
+		if (st != MTASTS_OK)
+			t_buf_printf(r, "builder refuses extension '%s': %s; ",
+			             nm, t_status_name(st));
+	}
+	if (mtasts_tlsrpt_builder_build(b, &out, NULL) != MTASTS_OK)
+		t_buf_str(r, "a fresh builder does not build; ");
+	else if (skipped ? mtasts_tlsrpt_rua_count(out) != e->rua.n
+	                 : !mtasts_tlsrpt_equal(rec, out))
+		t_buf_str(r, "a fresh builder builds another record; ");
+out:
+	mtasts_tlsrpt_free(out);
+	mtasts_tlsrpt_builder_free(b);
+	mtasts_diag_free(d);
+}
+
+/* parse -> format -> parse; canonical text (digest §1.4, mtasts.h:
+ * "v=TLSRPTv1; rua=<uri>[,<uri>...]" then "; name=value" each, no final
+ * ';'); fixed point; builder copy */
+static void
+tlsrpt_round_trip(struct t_buf *r, const struct expect *e,
+                  const mtasts_tlsrpt *rec)
+{
+	struct t_buf want;
+	mtasts_tlsrpt *r2 = NULL, *r3 = NULL;
+	mtasts_tlsrpt_builder *b = NULL;
+	mtasts_diag *d = t_diag_new();
+	char *s = NULL, *s2 = NULL;
+	size_t i, n_other = 0, n_rest;
+	int n;
+
+	t_buf_init(&want);
+	t_buf_str(&want, "v=TLSRPTv1; rua=");
+	for (i = 0; i < e->rua.n; i++) {
+		t_buf_printf(&want, "%s%s", i ? "," : "", e->rua.v[i]);
+		if (e->rua_scheme[i] == MTASTS_RUA_OTHER)
+			n_other++;
+	}
+	for (i = 0; i < e->ext_name.n; i++)
+		t_buf_printf(&want, "; %s=%s", e->ext_name.v[i],
+		             e->ext_value.v[i]);
+	if (mtasts_tlsrpt_format_alloc(rec, 0, &s) != MTASTS_OK || !s) {
+		t_buf_str(r, "format_alloc failed; ");
+		goto out;
+	}
+	if (strcmp(s, want.p) != 0)
+		t_buf_printf(r, "canonical text '%.300s', expected '%.300s'; ",
+		             s, want.p);
+	n = mtasts_tlsrpt_format(rec, NULL, 0, 0);
+	if (n < 0 || (size_t)n != strlen(s))
+		t_buf_printf(r, "format returns %d for %zu bytes; ", n,
+		             strlen(s));
+	/* snprintf-style truncation */
+	if (n > 1) {
+		size_t size = (size_t)n / 2 + 1;
+		char *buf = malloc(size);
+
+		if (!buf)
+			abort();
+		memset(buf, 'X', size);
+		if (mtasts_tlsrpt_format(rec, buf, size, 0) != n ||
+		    buf[size - 1] != '\0' || strncmp(buf, s, size - 1) != 0)
+			t_buf_str(r, "truncated format is not snprintf-like; ");
+		free(buf);
+	}
+	if (mtasts_tlsrpt_parse(&r2, s, strlen(s), 0, d) != MTASTS_OK) {
+		t_buf_printf(r, "canonical text does not parse: %s; ",
+		             t_diag_str(d));
+		goto out;
+	}
+	/* the canonical text may only draw the hints that the record itself
+	 * carries: an extension named like rua/v in another case (TA-16), a
+	 * scheme other than mailto/https (TA-06), mailto header fields
+	 * (TA-06); n_rest counts everything else but the last kind */
+	n_rest = mtasts_diag_count(d) -
+	                    t_count_diag(d, MTASTS_D_TXT_NAME_CASE,
+	                                 MTASTS_SEVERITY_WARNING) -
+	                    t_count_diag(d, MTASTS_D_TLSRPT_URI_SCHEME,
+	                                 MTASTS_SEVERITY_WARNING);
+	if (n_rest != t_count_diag(d, MTASTS_D_TLSRPT_MAILTO_HEADERS,
+	                                      MTASTS_SEVERITY_WARNING))
+		t_buf_printf(r, "canonical text has diagnostics: %s; ",
+		             t_diag_str(d));
+	if (t_count_diag(d, MTASTS_D_TLSRPT_URI_SCHEME, 0) != n_other)
+		t_buf_printf(r, "canonical text: %zu scheme warnings for %zu "
+		                "other-scheme URIs; ",
+		             t_count_diag(d, MTASTS_D_TLSRPT_URI_SCHEME, 0),
+		             n_other);
+	if (!mtasts_tlsrpt_equal(rec, r2))
+		t_buf_str(r, "round trip gives another record; ");
+	if (mtasts_tlsrpt_format_alloc(r2, 0, &s2) != MTASTS_OK || !s2 ||
+	    strcmp(s, s2) != 0)
+		t_buf_str(r, "canonical text is not a fixed point; ");
+	if (mtasts_tlsrpt_builder_new(&b, rec) != MTASTS_OK ||
+	    mtasts_tlsrpt_builder_build(b, &r3, NULL) != MTASTS_OK ||
+	    !mtasts_tlsrpt_equal(rec, r3))
+		t_buf_str(r, "builder copy does not build an equal record; ");
+	tlsrpt_fresh_builder(r, e, rec, n_other);
+out:
+	mtasts_free(s);
+	mtasts_free(s2);
+	mtasts_tlsrpt_free(r2);
+	mtasts_tlsrpt_free(r3);
+	mtasts_tlsrpt_builder_free(b);
+	mtasts_diag_free(d);
+	t_buf_free(&want);
+}
+
+/* T-06 with TA-02 (strict): "v=TLSRPTv1" *WSP ";" */
+static int
+is_tlsrpt_candidate(const char *t, size_t n)
+{
+	size_t i = 10;
+
+	if (n < 10 || memcmp(t, "v=TLSRPTv1", 10) != 0)
+		return 0;
+	while (i < n && (t[i] == ' ' || t[i] == '\t'))
+		i++;
+	return i < n && t[i] == ';';
+}
+
+START_TEST(tlsrpt_case)
+{
+	const char *dir = tlsrpt_cases.v[_i];
+	const char *name = case_name(dir);
+	int valid = strstr(name, "/valid/") != NULL;
+	char *ip = path_join(dir, "input");
+	char *ep = path_join(dir, valid ? "expected" : "error");
+	unsigned int flags = read_flags(dir);
+	struct expect e;
+	struct t_buf r;
+	size_t len = 0;
+	char *text = t_read_file(ip, &len);
+	mtasts_tlsrpt *rec = (mtasts_tlsrpt *)&rec, *q = (mtasts_tlsrpt *)&q;
+	mtasts_diag *d = t_diag_new();
+	int st, st2 = 1, mode;
+
+	t_buf_init(&r);
+	expect_parse(&e, ep);
+	if (e.err.n)
+		t_buf_printf(&r, "bad expectation file: %s", e.err.p);
+	check_expect_kind(&r, &e, 1);
+	if (!text) {
+		t_buf_str(&r, "no input file; ");
+		rec = NULL;
+		goto out;
+	}
+	if (valid != status_ok(&e, MTASTS_OK))
+		t_buf_str(&r, "valid/ cases expect MTASTS_OK, invalid/ cases "
+		              "an error; ");
+	st = mtasts_tlsrpt_parse(&rec, text, len, flags, d);
+	if (!status_ok(&e, st))
+		t_buf_printf(&r, "status %s; ", t_status_name(st));
+	check_first_error(&r, d, st);
+	check_diags(&r, &e, d);
+	check_positions(&r, d, text, len, 0);
+	/* the same without a list */
+	st2 = mtasts_tlsrpt_parse(&q, text, len, flags, NULL);
+	if (st2 != st)
+		t_buf_printf(&r, "status without a list: %s; ",
+		             t_status_name(st2));
+	if (st2 != MTASTS_OK && q) {
+		t_buf_str(&r, "*out not NULL after a failure without a "
+		              "list; ");
+		q = NULL;
+	}
+	if (st == MTASTS_OK) {
+		if (!rec) {
+			t_buf_str(&r, "MTASTS_OK without a record; ");
+			goto out;
+		}
+		if (st2 == MTASTS_OK && !mtasts_tlsrpt_equal(rec, q))
+			t_buf_str(&r, "another record without a list; ");
+		/* an invalid case that parses has no fields to compare */
+		if (valid) {
+			check_tlsrpt_fields(&r, &e, rec);
+			tlsrpt_round_trip(&r, &e, rec);
+		}
+	} else if (rec) {
+		t_buf_str(&r, "*out not NULL after a failure; ");
+		rec = NULL;
+	}
+
+	/* As the only RR of an RRset (strict), as text and as wire RDATA in
+	 * strings of 255 and of 1 byte (T-08): a candidate (T-06, TA-02)
+	 * gives the status of its parse and index 0, anything else no
+	 * record (T-07). */
+	for (mode = 0; mode < 3 && !(flags & MTASTS_PARSE_LENIENT) &&
+	               len <= 255 * 40;
+	     mode++) {
+		static const char *const mode_name[] = { "text", "wire/255",
+			                                 "wire/1" };
+		int cand = is_tlsrpt_candidate(text, len);
+		int want = cand ? st : MTASTS_ENORECORD;
+		size_t sel = 7, want_sel = cand ? 0 : MTASTS_NO_INDEX;
+		mtasts_tlsrpt *s = NULL;
+		int sst;
+
+		if (mode == 0) {
+			const char *rrs[1] = { text };
+			size_t lens[1] = { len };
+
+			sst = mtasts_tlsrpt_select(&s, &sel, rrs, lens, 1, 0,
+			                           NULL);
+		} else {
+			size_t wl;
+			unsigned char *w = to_wire(text, len,
+			                           mode == 1 ? 255 : 1, &wl);
+			const unsigned char *rd[1] = { w };
+			size_t wls[1] = { wl };
+
+			sst = mtasts_tlsrpt_select_rdata(&s, &sel, rd, wls, 1,
+			                                 0, NULL);
+			free(w);
+		}
+		if (sst != want)
+			t_buf_printf(&r, "as an RRset (%s): %s, expected %s; ",
+			             mode_name[mode], t_status_name(sst),
+			             t_status_name(want));
+		if (sel != want_sel)
+			t_buf_printf(&r, "as an RRset (%s): selected %zu; ",
+			             mode_name[mode], sel);
+		if (sst == MTASTS_OK && st == MTASTS_OK &&
+		    !mtasts_tlsrpt_equal(s, rec))
+			t_buf_printf(&r, "as an RRset (%s): another record; ",
+			             mode_name[mode]);
+		if (sst != MTASTS_OK && s)
+			t_buf_printf(&r, "as an RRset (%s): *out not NULL "
+			                 "after a failure; ",
+			             mode_name[mode]);
+		else
+			mtasts_tlsrpt_free(s);
+	}
+out:
+	if (st2 != MTASTS_OK)
+		q = NULL;
+	mtasts_tlsrpt_free(rec == (mtasts_tlsrpt *)&rec ? NULL : rec);
+	mtasts_tlsrpt_free(q == (mtasts_tlsrpt *)&q ? NULL : q);
 	mtasts_diag_free(d);
 	expect_free(&e);
 	free(text);
@@ -1156,38 +1612,67 @@ END_TEST
 
 /* ---- RRsets ----------------------------------------------------------------------------- */
 
-/* mode 0: joined texts; 1: wire, strings of <= 255; 2: wire, 1 byte each */
+/* One selection of the RRset, by either family (tlsrpt = 0: STSv1,
+ * mtasts_record_select*; 1: TLSRPTv1, mtasts_tlsrpt_select*). mode 0:
+ * joined texts; 1: wire, strings of <= 255; 2: wire, 1 byte each. The
+ * list is NULL for the repeat without diagnostics. */
+static int
+select_once(int tlsrpt, void **out, size_t *sel, char **rr, size_t *lens,
+            size_t count, unsigned int flags, int mode, mtasts_diag *d)
+{
+	unsigned char **w;
+	size_t *wl, i;
+	int st;
+
+	if (mode == 0)
+		return tlsrpt ? mtasts_tlsrpt_select((mtasts_tlsrpt **)out, sel,
+		                                     (const char *const *)rr,
+		                                     lens, count, flags, d)
+		              : mtasts_record_select((mtasts_record **)out, sel,
+		                                     (const char *const *)rr,
+		                                     lens, count, flags, d);
+	w = calloc(count + 1, sizeof(*w));
+	wl = calloc(count + 1, sizeof(*wl));
+	if (!w || !wl)
+		abort();
+	for (i = 0; i < count; i++)
+		w[i] = to_wire(rr[i], lens[i], mode == 1 ? 255 : 1, &wl[i]);
+	st = tlsrpt ? mtasts_tlsrpt_select_rdata(
+	                      (mtasts_tlsrpt **)out, sel,
+	                      (const unsigned char *const *)w, wl, count,
+	                      flags, d)
+	            : mtasts_record_select_rdata(
+	                      (mtasts_record **)out, sel,
+	                      (const unsigned char *const *)w, wl, count,
+	                      flags, d);
+	for (i = 0; i < count; i++)
+		free(w[i]);
+	free(w);
+	free(wl);
+	return st;
+}
+
+static void
+free_selected(int tlsrpt, void *p)
+{
+	if (tlsrpt)
+		mtasts_tlsrpt_free(p);
+	else
+		mtasts_record_free(p);
+}
+
 static void
 run_rrset(struct t_buf *r, struct expect *e, char **rr, size_t *lens,
-          size_t count, unsigned int flags, int mode)
+          size_t count, unsigned int flags, int mode, int tlsrpt)
 {
 	static const char *const mode_name[] = { "text", "wire/255",
 		                                 "wire/1" };
-	mtasts_record *rec = (mtasts_record *)&rec;
+	void *rec = &rec, *q = &q;
 	mtasts_diag *d = t_diag_new();
-	size_t sel = 7, i, mark = r->n;
-	int st;
+	size_t sel = 7, sel2 = 7, i, mark = r->n;
+	int st, st2;
 
-	if (mode == 0) {
-		st = mtasts_record_select(&rec, &sel, (const char *const *)rr,
-		                          lens, count, flags, d);
-	} else {
-		unsigned char **w = calloc(count + 1, sizeof(*w));
-		size_t *wl = calloc(count + 1, sizeof(*wl));
-
-		if (!w || !wl)
-			abort();
-		for (i = 0; i < count; i++)
-			w[i] = to_wire(rr[i], lens[i], mode == 1 ? 255 : 1,
-			               &wl[i]);
-		st = mtasts_record_select_rdata(&rec, &sel,
-		                                (const unsigned char *const *)w,
-		                                wl, count, flags, d);
-		for (i = 0; i < count; i++)
-			free(w[i]);
-		free(w);
-		free(wl);
-	}
+	st = select_once(tlsrpt, &rec, &sel, rr, lens, count, flags, mode, d);
 	if (!status_ok(e, st))
 		t_buf_printf(r, "status %s; ", t_status_name(st));
 	check_first_error(r, d, st);
@@ -1203,11 +1688,31 @@ run_rrset(struct t_buf *r, struct expect *e, char **rr, size_t *lens,
 	if (st == MTASTS_OK) {
 		if (!rec)
 			t_buf_str(r, "MTASTS_OK without a record; ");
+		else if (tlsrpt)
+			check_tlsrpt_fields(r, e, rec);
 		else
 			check_record_fields(r, e, rec);
 	} else if (rec) {
 		t_buf_str(r, "*out not NULL after a failure; ");
 		rec = NULL;
+	}
+	/* the same without a list */
+	st2 = select_once(tlsrpt, &q, &sel2, rr, lens, count, flags, mode,
+	                  NULL);
+	if (st2 != st)
+		t_buf_printf(r, "status without a list: %s; ",
+		             t_status_name(st2));
+	if (sel2 != sel)
+		t_buf_printf(r, "selected without a list: %zu; ", sel2);
+	if (st2 == MTASTS_OK && st == MTASTS_OK && rec &&
+	    !(tlsrpt ? mtasts_tlsrpt_equal(rec, q)
+	             : mtasts_record_equal(rec, q)))
+		t_buf_str(r, "another record without a list; ");
+	if (st2 != MTASTS_OK) {
+		if (q)
+			t_buf_str(r, "*out not NULL after a failure without "
+			             "a list; ");
+		q = NULL;
 	}
 	if (r->n > mark) {
 		/* say which run failed */
@@ -1223,13 +1728,14 @@ run_rrset(struct t_buf *r, struct expect *e, char **rr, size_t *lens,
 		t_buf_free(r);
 		*r = tmp;
 	}
-	mtasts_record_free(rec == (mtasts_record *)&rec ? NULL : rec);
+	free_selected(tlsrpt, rec == &rec ? NULL : rec);
+	free_selected(tlsrpt, q == &q ? NULL : q);
 	mtasts_diag_free(d);
 }
 
-START_TEST(rrset_case)
+static void
+rrset_dir(const char *dir, int tlsrpt)
 {
-	const char *dir = rrset_cases.v[_i];
 	const char *name = case_name(dir);
 	char *ep = path_join(dir, "expected");
 	unsigned int flags = read_flags(dir);
@@ -1243,6 +1749,7 @@ START_TEST(rrset_case)
 	expect_parse(&e, ep);
 	if (e.err.n)
 		t_buf_printf(&r, "bad expectation file: %s", e.err.p);
+	check_expect_kind(&r, &e, tlsrpt);
 	for (count = 0; count < T_ARRAY_LEN(rr); count++) {
 		char fn[32], *p;
 
@@ -1254,12 +1761,23 @@ START_TEST(rrset_case)
 			break;
 	}
 	for (mode = 0; mode < 3; mode++)
-		run_rrset(&r, &e, rr, lens, count, flags, mode);
+		run_rrset(&r, &e, rr, lens, count, flags, mode, tlsrpt);
 	for (i = 0; i < count; i++)
 		free(rr[i]);
 	expect_free(&e);
 	free(ep);
 	finish(&r, name);
+}
+
+START_TEST(rrset_case)
+{
+	rrset_dir(rrset_cases.v[_i], 0);
+}
+END_TEST
+
+START_TEST(tlsrpt_rrset_case)
+{
+	rrset_dir(tlsrpt_rrset_cases.v[_i], 1);
 }
 END_TEST
 
@@ -1460,6 +1978,8 @@ START_TEST(corpus_present)
 	ck_assert_uint_gt(policy_cases.n, 0);
 	ck_assert_uint_gt(record_cases.n, 0);
 	ck_assert_uint_gt(rrset_cases.n, 0);
+	ck_assert_uint_gt(tlsrpt_cases.n, 0);
+	ck_assert_uint_gt(tlsrpt_rrset_cases.n, 0);
 	ck_assert_uint_gt(n_mx_cases, 0);
 	ck_assert_uint_gt(n_mx_patterns, 0);
 }
@@ -1476,6 +1996,9 @@ MTASTS_TEST_SUITE(corpus)
 	tcase_add_loop_test(tc, policy_case, 0, (int)policy_cases.n);
 	tcase_add_loop_test(tc, record_case, 0, (int)record_cases.n);
 	tcase_add_loop_test(tc, rrset_case, 0, (int)rrset_cases.n);
+	tcase_add_loop_test(tc, tlsrpt_case, 0, (int)tlsrpt_cases.n);
+	tcase_add_loop_test(tc, tlsrpt_rrset_case, 0,
+	                    (int)tlsrpt_rrset_cases.n);
 	tcase_add_loop_test(tc, mx_case, 0, (int)n_mx_cases);
 	tcase_add_loop_test(tc, mx_pattern, 0, (int)n_mx_patterns);
 	suite_add_tcase(s, tc);

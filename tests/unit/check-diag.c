@@ -318,7 +318,7 @@ static const int all_statuses[] = {
 	MTASTS_OK,        MTASTS_ENOMEM,   MTASTS_EINVAL,    MTASTS_ESYNTAX,
 	MTASTS_ETOOLARGE, MTASTS_EVERSION, MTASTS_EID,       MTASTS_EMODE,
 	MTASTS_EMAXAGE,   MTASTS_EMX,      MTASTS_ENORECORD, MTASTS_EMULTIPLE,
-	MTASTS_ERUA,
+	MTASTS_ERUA,      MTASTS_ELINT,
 };
 
 START_TEST(status_names)
@@ -339,6 +339,7 @@ START_TEST(status_names)
 	ck_assert_int_eq(MTASTS_ENORECORD, -10);
 	ck_assert_int_eq(MTASTS_EMULTIPLE, -11);
 	ck_assert_int_eq(MTASTS_ERUA, -12);
+	ck_assert_int_eq(MTASTS_ELINT, -13);
 
 	for (i = 0; i < T_ARRAY_LEN(all_statuses); i++) {
 		int st = all_statuses[i];
@@ -358,7 +359,7 @@ END_TEST
 
 START_TEST(status_names_unknown)
 {
-	static const int unknown[] = { 1, 2, 100, -13, -14, -100, INT_MIN,
+	static const int unknown[] = { 1, 2, 100, -14, -15, -100, INT_MIN,
 		                       INT_MAX };
 	size_t i;
 
@@ -383,8 +384,8 @@ START_TEST(code_names_unknown)
 {
 	static const int unknown[] = { 0,   1,   -1,  100, 117, 199, 200,
 		                       213, 219, 222, 299, 300, 317, 399,
-		                       400, 412, 500, 509, 600, INT_MIN,
-		                       INT_MAX };
+		                       400, 412, 500, 509, 600, 618, 700,
+		                       INT_MIN, INT_MAX };
 	size_t i;
 
 	for (i = 0; i < T_ARRAY_LEN(unknown); i++)
@@ -408,6 +409,8 @@ START_TEST(code_values)
 	ck_assert_int_eq(MTASTS_D_MX_PORT, 411);
 	ck_assert_int_eq(MTASTS_D_TLSRPT_RUA_MISSING, 501);
 	ck_assert_int_eq(MTASTS_D_TLSRPT_MAILTO_HEADERS, 508);
+	ck_assert_int_eq(MTASTS_D_LINT_MX_UNCOVERED, 601);
+	ck_assert_int_eq(MTASTS_D_LINT_MX_REDUNDANT, 617);
 	ck_assert_int_eq(MTASTS_SEVERITY_ERROR, 1);
 	ck_assert_int_eq(MTASTS_SEVERITY_WARNING, 2);
 	ck_assert_int_eq(MTASTS_SEVERITY_NOTE, 3);
@@ -415,8 +418,8 @@ START_TEST(code_values)
 	ck_assert_int_eq(MTASTS_MODE_TESTING, 2);
 	ck_assert_int_eq(MTASTS_MODE_ENFORCE, 3);
 	/* the table of this test holds every code of the enum: 16 + 14 + 16
-	 * + 11 + 8 */
-	ck_assert_uint_eq(t_codes_len, 65);
+	 * + 11 + 8 + 17 */
+	ck_assert_uint_eq(t_codes_len, 82);
 }
 END_TEST
 

@@ -95,6 +95,24 @@ const struct t_code t_codes[] = {
 	{ MTASTS_D_TLSRPT_MAILTO, "tlsrpt-mailto", MTASTS_ERUA },
 	{ MTASTS_D_TLSRPT_HTTPS, "tlsrpt-https", MTASTS_ERUA },
 	{ MTASTS_D_TLSRPT_MAILTO_HEADERS, "tlsrpt-mailto-headers", MTASTS_OK },
+
+	{ MTASTS_D_LINT_MX_UNCOVERED, "lint-mx-uncovered", MTASTS_ELINT },
+	{ MTASTS_D_LINT_PATTERN_UNUSED, "lint-pattern-unused", MTASTS_OK },
+	{ MTASTS_D_LINT_WILDCARD_SUFFIX, "lint-wildcard-suffix", MTASTS_OK },
+	{ MTASTS_D_LINT_SINGLE_LABEL, "lint-single-label", MTASTS_OK },
+	{ MTASTS_D_LINT_IP_ADDRESS, "lint-ip-address", MTASTS_OK },
+	{ MTASTS_D_LINT_MAX_AGE_SHORT, "lint-max-age-short", MTASTS_OK },
+	{ MTASTS_D_LINT_ENFORCE_MAX_AGE, "lint-enforce-max-age", MTASTS_OK },
+	{ MTASTS_D_LINT_TESTING_MAX_AGE, "lint-testing-max-age", MTASTS_OK },
+	{ MTASTS_D_LINT_NONE_MAX_AGE, "lint-none-max-age", MTASTS_OK },
+	{ MTASTS_D_LINT_MODE_TESTING, "lint-mode-testing", MTASTS_OK },
+	{ MTASTS_D_LINT_MODE_NONE, "lint-mode-none", MTASTS_OK },
+	{ MTASTS_D_LINT_NO_TLSRPT, "lint-no-tlsrpt", MTASTS_OK },
+	{ MTASTS_D_LINT_NO_RECORD, "lint-no-record", MTASTS_ELINT },
+	{ MTASTS_D_LINT_ID_UNCHANGED, "lint-id-unchanged", MTASTS_ELINT },
+	{ MTASTS_D_LINT_WILDCARD_DOMAIN, "lint-wildcard-domain", MTASTS_OK },
+	{ MTASTS_D_LINT_MX_DUPLICATE, "lint-mx-duplicate", MTASTS_OK },
+	{ MTASTS_D_LINT_MX_REDUNDANT, "lint-mx-redundant", MTASTS_OK },
 };
 
 const size_t t_codes_len = T_ARRAY_LEN(t_codes);
@@ -138,6 +156,7 @@ static const struct {
 	{ MTASTS_ENORECORD, "MTASTS_ENORECORD" },
 	{ MTASTS_EMULTIPLE, "MTASTS_EMULTIPLE" },
 	{ MTASTS_ERUA, "MTASTS_ERUA" },
+	{ MTASTS_ELINT, "MTASTS_ELINT" },
 };
 
 int
