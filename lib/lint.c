@@ -305,7 +305,8 @@ mtasts_id_next(char *buf, size_t size, const char *old_id,
 {
 	int64_t t = now;
 
-	if (!buf || size < MTASTS_ID_MAX_LEN + 1 || !new_policy)
+	if (!buf || size < MTASTS_ID_MAX_LEN + 1 || !new_policy ||
+	    mtasts_id_from_time(NULL, 0, now) < 0)
 		return MTASTS_EINVAL;
 	if (old_id && mtasts_id_check(old_id) == MTASTS_OK && old_policy &&
 	    mtasts_policy_equivalent(old_policy, new_policy)) {
@@ -527,11 +528,11 @@ check_max_age(struct run *r)
 		        "policy quickly, which leaves room for downgrade attacks "
 		        "(R-58)",
 		        a);
-	if (p->mode == MTASTS_MODE_ENFORCE && a >= DAY && a < WEEK)
+	if (p->mode == MTASTS_MODE_ENFORCE && a < WEEK)
 		FINDING(r, MTASTS_D_LINT_ENFORCE_MAX_AGE, MTASTS_SEVERITY_WARNING,
 		        "mode enforce with max_age %lu, less than a week: once "
-		        "the policy works, use weeks or more (RFC 8461 §10.2, "
-		        "S-05)",
+		        "the policy works, use weeks or more (RFC 8461 section "
+		        "10.2, S-05)",
 		        a);
 	if (p->mode == MTASTS_MODE_TESTING && a > WEEK)
 		FINDING(r, MTASTS_D_LINT_TESTING_MAX_AGE, MTASTS_SEVERITY_NOTE,
