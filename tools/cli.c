@@ -93,12 +93,68 @@ cli_is_help(const char *a)
 	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
 }
 
-int
-cli_parse_args(const struct cli_command *cmd, int argc, char **argv,
-               const struct cli_option *options, int min_operands,
-               int max_operands, int *n_operands)
+/* The entry of a flag table or an option table named by a (NULL if none). */
+static const struct cli_option *
+find_flag(const struct cli_option *flags, const char *a)
 {
 	const struct cli_option *o;
+
+	for (o = flags; o && o->name; o++)
+		if (strcmp(a, o->name) == 0)
+			return o;
+	return NULL;
+}
+
+/* An option of the table matching a, either "--name" or "--name=VALUE"
+ * (*inline_value then points after the '='). */
+static const struct cli_opt *
+find_opt(const struct cli_opt *opts, const char *a, const char **inline_value)
+{
+	const struct cli_opt *o;
+
+	*inline_value = NULL;
+	for (o = opts; o && o->name; o++) {
+		size_t n = strlen(o->name);
+
+		if (strncmp(a, o->name, n) != 0)
+			continue;
+		if (a[n] == '\0')
+			return o;
+		if (a[n] == '=' && o->kind != CLI_OPT_FLAG) {
+			*inline_value = a + n + 1;
+			return o;
+		}
+	}
+	return NULL;
+}
+
+static int
+list_append(struct cli_list *l, const char *v, int argc)
+{
+	if (!l->items) {
+		l->items = malloc((size_t)argc * sizeof(*l->items));
+		if (!l->items)
+			return -1;
+	}
+	l->items[l->count++] = v;
+	return 0;
+}
+
+void
+cli_list_free(struct cli_list *list)
+{
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
+
+/* Option parsing for both table kinds: flags (struct cli_option) and
+ * options with values (struct cli_opt). */
+static int
+parse_common(const struct cli_command *cmd, int argc, char **argv,
+             const struct cli_option *flags, const struct cli_opt *opts,
+             int min_operands, int max_operands, int *n_operands)
+{
 	int i, n = 0, end_of_options = 0;
 
 	/* --help wins over any error, wherever it appears before "--". */
@@ -110,6 +166,9 @@ cli_parse_args(const struct cli_command *cmd, int argc, char **argv,
 	}
 	for (i = 1; i < argc; i++) {
 		char *a = argv[i];
+		const struct cli_option *f;
+		const struct cli_opt *o;
+		const char *value;
 
 		if (!end_of_options && strcmp(a, "--") == 0) {
 			end_of_options = 1;
@@ -119,14 +178,38 @@ cli_parse_args(const struct cli_command *cmd, int argc, char **argv,
 			argv[1 + n++] = a;
 			continue;
 		}
-		for (o = options; o && o->name; o++)
-			if (strcmp(a, o->name) == 0)
-				break;
-		if (!o || !o->name) {
+		f = find_flag(flags, a);
+		if (f) {
+			*f->flag = 1;
+			continue;
+		}
+		o = find_opt(opts, a, &value);
+		if (!o) {
 			cli_usage_error(cmd, "unknown option", a);
 			return CLI_ARGS_ERROR;
 		}
-		*o->flag = 1;
+		if (o->kind == CLI_OPT_FLAG) {
+			*o->flag = 1;
+			continue;
+		}
+		if (!value) {
+			if (i + 1 >= argc) {
+				cli_usage_error(cmd, "option needs a value", a);
+				return CLI_ARGS_ERROR;
+			}
+			value = argv[++i];
+		}
+		if (o->kind == CLI_OPT_VALUE) {
+			if (*o->value) {
+				cli_usage_error(cmd, "option given more than once",
+				                o->name);
+				return CLI_ARGS_ERROR;
+			}
+			*o->value = value;
+		} else if (list_append(o->list, value, argc) != 0) {
+			cli_error("out of memory");
+			return CLI_ARGS_ERROR;
+		}
 	}
 	if (n < min_operands) {
 		cli_usage_error(cmd, "missing argument", NULL);
@@ -138,6 +221,45 @@ cli_parse_args(const struct cli_command *cmd, int argc, char **argv,
 	}
 	*n_operands = n;
 	return CLI_ARGS_OK;
+}
+
+int
+cli_parse_args(const struct cli_command *cmd, int argc, char **argv,
+               const struct cli_option *options, int min_operands,
+               int max_operands, int *n_operands)
+{
+	return parse_common(cmd, argc, argv, options, NULL, min_operands,
+	                    max_operands, n_operands);
+}
+
+int
+cli_parse_opts(const struct cli_command *cmd, int argc, char **argv,
+               const struct cli_opt *options, int min_operands,
+               int max_operands, int *n_operands)
+{
+	return parse_common(cmd, argc, argv, NULL, options, min_operands,
+	                    max_operands, n_operands);
+}
+
+int
+cli_parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (!s || !*s)
+		return -1;
+	for (; *s; s++) {
+		unsigned int d;
+
+		if (*s < '0' || *s > '9')
+			return -1;
+		d = (unsigned int)(*s - '0');
+		if (d > max || v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
 }
 
 /* ---- input ------------------------------------------------------------------- */

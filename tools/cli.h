@@ -8,6 +8,7 @@
 #define MTASTS_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <mtasts.h>
@@ -92,6 +93,53 @@ enum {
 int cli_parse_args(const struct cli_command *cmd, int argc, char **argv,
                    const struct cli_option *options, int min_operands,
                    int max_operands, int *n_operands);
+
+/*
+ * Options with a value, for commands that need more than flags. A table of
+ * struct cli_opt ends with CLI_OPT_END; build entries with the macros:
+ *   CLI_FLAG("--json", &json)       a flag: *flag = 1
+ *   CLI_VALUE("--domain", &domain)  one value: "--domain D" or "--domain=D";
+ *                                   given twice is a usage error
+ *   CLI_LIST("--mx", &mx)           a repeatable value, appended in order
+ * Values point into argv.
+ */
+enum { CLI_OPT_FLAG = 1, CLI_OPT_VALUE = 2, CLI_OPT_LIST = 3 };
+
+/* The values of a repeatable option, in command-line order. */
+struct cli_list {
+	const char **items; /* malloc'd; free with cli_list_free() */
+	size_t count;
+};
+
+struct cli_opt {
+	const char *name;
+	int kind;
+	int *flag;
+	const char **value;
+	struct cli_list *list;
+};
+
+#define CLI_FLAG(n, p) { (n), CLI_OPT_FLAG, (p), NULL, NULL }
+#define CLI_VALUE(n, p) { (n), CLI_OPT_VALUE, NULL, (p), NULL }
+#define CLI_LIST(n, p) { (n), CLI_OPT_LIST, NULL, NULL, (p) }
+#define CLI_OPT_END { NULL, 0, NULL, NULL, NULL }
+
+/*
+ * As cli_parse_args(), with a table of struct cli_opt. On CLI_ARGS_ERROR
+ * and CLI_ARGS_HELP the lists may hold values: free them in every case.
+ */
+int cli_parse_opts(const struct cli_command *cmd, int argc, char **argv,
+                   const struct cli_opt *options, int min_operands,
+                   int max_operands, int *n_operands);
+
+void cli_list_free(struct cli_list *list);
+
+/*
+ * Parse a decimal number: one or more ASCII digits, nothing else (no sign,
+ * no space), at most max. Returns 0 on success, -1 otherwise.
+ */
+int cli_parse_uint(const char *s, unsigned long long max,
+                   unsigned long long *out);
 
 /* ---- input ------------------------------------------------------------------- */
 
@@ -191,13 +239,96 @@ void cli_json_null(struct cli_json *j);
 
 /*
  * Write s as a JSON string literal: '"', '\' and control bytes escaped
- * (\u00XX), well-formed UTF-8 passed through, any other byte replaced by
- * U+FFFD so the output is always valid JSON.
+ * (\n \r \t \b \f, else \u00XX), well-formed UTF-8 passed through,
+ * any other byte replaced by U+FFFD so the output is always valid JSON.
  */
 void cli_json_escape(FILE *f, const char *s, size_t n);
 
 /* Write the "diagnostics" array of a diagnostics list. */
 void cli_json_diags(struct cli_json *j, const mtasts_diag *diag);
+
+/*
+ * Write the entries of a diagnostics list as objects into an array the
+ * caller opened. With input non-NULL each object ends with an "input"
+ * member naming what the diagnostic is about (a file, "--record", ...).
+ */
+void cli_json_diag_items(struct cli_json *j, const mtasts_diag *diag,
+                         const char *input);
+
+/*
+ * Write a policy as the object "policy check --json" prints: version,
+ * mode, max_age, mx, extensions.
+ */
+void cli_json_policy(struct cli_json *j, const mtasts_policy *p);
+
+/* ---- publishing helpers (generate, enforce, lint) ------------------------------ */
+
+/* Longest domain the tool accepts: "_smtp._tls." + domain must stay a
+ * valid DNS name of at most 253 bytes. */
+#define CLI_DOMAIN_MAX 242
+
+/* The largest --now / SOURCE_DATE_EPOCH: 9999-12-31T23:59:59Z. */
+#define CLI_TIME_MAX 253402300799ULL
+
+/* Default TTL of the zone output. */
+#define CLI_TTL_DEFAULT 3600UL
+
+/*
+ * Normalise a --domain value: ASCII lower case, one trailing dot removed;
+ * it must then be a host name (letters, digits, hyphens, dots; labels of
+ * at most 63 bytes) of at most CLI_DOMAIN_MAX bytes. On success stores a
+ * malloc'd copy in *out and returns 0; otherwise reports a usage error
+ * (with the library's diagnostics, label "--domain") and returns
+ * CLI_USAGE.
+ */
+int cli_domain(const struct cli_command *cmd, const char *in, char **out);
+
+/*
+ * The current time for new ids: the --now value when given, else the
+ * SOURCE_DATE_EPOCH environment variable when set, else time(NULL).
+ * Returns 0, or CLI_USAGE after reporting an invalid value.
+ */
+int cli_now(const struct cli_command *cmd, const char *opt, int64_t *now);
+
+/*
+ * Parse a --max-age value: seconds as a plain number, or a positive
+ * number followed by d (86400), w (604800) or y (31557600). The result
+ * must be at most MTASTS_MAX_AGE_MAX. Returns 0 or -1.
+ */
+int cli_parse_max_age(const char *s, uint32_t *out);
+
+/* "1 week", "30 days", "1 year", "2 hours", "45 seconds". */
+void cli_put_duration(FILE *f, unsigned long seconds);
+
+/*
+ * Replace path with exactly len bytes of data: written to a temporary file
+ * in the same directory, flushed to disk, then renamed over path (mode
+ * 0666 minus the umask). Returns 0, or -1 after printing
+ * "mtasts: PATH: reason" on stderr.
+ */
+int cli_write_file(const char *path, const char *data, size_t len);
+
+/*
+ * Write one TXT resource record as a BIND master-file line:
+ *   NAME<TAB>TTL<TAB>IN<TAB>TXT<TAB>"..." ["..."...]
+ * The value is split into character-strings of at most 255 bytes (split
+ * before escaping, so no escape is broken); '"' and '\' are written as
+ * \" and \\, other bytes outside printable ASCII as \DDD.
+ */
+void cli_zone_txt(FILE *f, const char *name, unsigned long ttl,
+                  const char *value);
+
+/* Number of 255-byte character-strings a TXT value of len bytes needs. */
+size_t cli_txt_string_count(size_t len);
+
+/*
+ * Print every diagnostic without a position, one per line:
+ *   PREFIXseverity: message [code]
+ */
+void cli_print_findings(FILE *f, const char *prefix, const mtasts_diag *diag);
+
+/* "N errors, M warnings, K notes", every count shown, plurals right. */
+void cli_print_all_counts(FILE *f, const struct cli_counts *c);
 
 /* ---- commands ------------------------------------------------------------------ */
 
@@ -207,5 +338,8 @@ int cmd_policy_format(const struct cli_command *cmd, int argc, char **argv);
 int cmd_record_check(const struct cli_command *cmd, int argc, char **argv);
 int cmd_tlsrpt_check(const struct cli_command *cmd, int argc, char **argv);
 int cmd_match(const struct cli_command *cmd, int argc, char **argv);
+int cmd_generate(const struct cli_command *cmd, int argc, char **argv);
+int cmd_enforce(const struct cli_command *cmd, int argc, char **argv);
+int cmd_lint(const struct cli_command *cmd, int argc, char **argv);
 
 #endif /* MTASTS_CLI_H */

@@ -56,7 +56,18 @@ cli_json_escape(FILE *f, const char *s, size_t n)
 			fputc(c, f);
 			i++;
 		} else if (c < 0x20 || c == 0x7F) {
-			fprintf(f, "\\u%04x", (unsigned int)c);
+			/* the short forms json.dumps() uses, else \u00XX */
+			const char *e = c == '\n'   ? "\\n"
+			                : c == '\r' ? "\\r"
+			                : c == '\t' ? "\\t"
+			                : c == '\b' ? "\\b"
+			                : c == '\f' ? "\\f"
+			                             : NULL;
+
+			if (e)
+				fputs(e, f);
+			else
+				fprintf(f, "\\u%04x", (unsigned int)c);
 			i++;
 		} else if (c < 0x80) {
 			fputc(c, f);
@@ -184,12 +195,11 @@ cli_json_null(struct cli_json *j)
 }
 
 void
-cli_json_diags(struct cli_json *j, const mtasts_diag *diag)
+cli_json_diag_items(struct cli_json *j, const mtasts_diag *diag,
+                    const char *input)
 {
 	size_t i, n = mtasts_diag_count(diag);
 
-	cli_json_key(j, "diagnostics");
-	cli_json_begin_array(j);
 	for (i = 0; i < n; i++) {
 		int code = mtasts_diag_code(diag, i);
 		const char *name = mtasts_diag_code_name(code);
@@ -214,7 +224,53 @@ cli_json_diags(struct cli_json *j, const mtasts_diag *diag)
 		cli_json_uint(j, mtasts_diag_column(diag, i));
 		cli_json_key(j, "message");
 		cli_json_string(j, mtasts_diag_message(diag, i));
+		if (input) {
+			cli_json_key(j, "input");
+			cli_json_string(j, input);
+		}
+		cli_json_end_object(j);
+	}
+}
+
+void
+cli_json_diags(struct cli_json *j, const mtasts_diag *diag)
+{
+	cli_json_key(j, "diagnostics");
+	cli_json_begin_array(j);
+	cli_json_diag_items(j, diag, NULL);
+	cli_json_end_array(j);
+}
+
+void
+cli_json_policy(struct cli_json *j, const mtasts_policy *p)
+{
+	const char *mode = mtasts_mode_name(mtasts_policy_mode(p));
+	size_t i, n;
+
+	cli_json_begin_object(j);
+	cli_json_key(j, "version");
+	cli_json_string(j, "STSv1");
+	cli_json_key(j, "mode");
+	cli_json_string(j, mode);
+	cli_json_key(j, "max_age");
+	cli_json_uint(j, mtasts_policy_max_age(p));
+	cli_json_key(j, "mx");
+	cli_json_begin_array(j);
+	n = mtasts_policy_mx_count(p);
+	for (i = 0; i < n; i++)
+		cli_json_string(j, mtasts_policy_mx(p, i));
+	cli_json_end_array(j);
+	cli_json_key(j, "extensions");
+	cli_json_begin_array(j);
+	n = mtasts_policy_extension_count(p);
+	for (i = 0; i < n; i++) {
+		cli_json_begin_object(j);
+		cli_json_key(j, "name");
+		cli_json_string(j, mtasts_policy_extension_name(p, i));
+		cli_json_key(j, "value");
+		cli_json_string(j, mtasts_policy_extension_value(p, i));
 		cli_json_end_object(j);
 	}
 	cli_json_end_array(j);
+	cli_json_end_object(j);
 }

@@ -2,7 +2,9 @@
 /*
  * mtasts: the example command-line tool of libmtasts. It checks MTA-STS
  * policy files and TXT records, formats policies and matches MX host
- * names, with human output by default and --json for machines.
+ * names, with human output by default and --json for machines; it
+ * generates what a domain publishes (generate), switches a policy to
+ * enforce (enforce) and lints a published policy (lint).
  *
  * Exit status everywhere: 0 valid / match, 1 invalid / no match, 2 usage,
  * I/O or internal error.
@@ -197,14 +199,161 @@ static const struct cli_command top_commands[] = {
 		"  mtasts match mail.example.com MAIL.EXAMPLE.COM.\n",
 		cmd_match, NULL,
 	},
+	{
+		"generate", "generate",
+		"--domain D --mx HOST... [--mode M] [--max-age N]\n"
+		"       [--rua URI...] [--id ID] [--now T] [--format text|zone|json]\n"
+		"       [--ttl N] [--policy-out PATH]",
+		"print the records and the policy file a domain publishes",
+		"Generate everything a domain publishes for MTA-STS, built and\n"
+		"checked with libmtasts: (1) the _mta-sts TXT record with a fresh\n"
+		"id, (2) the policy file with its URL and hosting requirements,\n"
+		"(3) the _smtp._tls TXT record for TLS reports (RFC 8460), and,\n"
+		"in text format, (4) rollout advice and (5) the lint findings of\n"
+		"the generated set.\n"
+		"\n"
+		"Options:\n"
+		"  --domain D        the Policy Domain (required); lower-cased, one\n"
+		"                    trailing dot removed\n"
+		"  --mx HOST         an MX host or a pattern such as *.example.net;\n"
+		"                    repeat for every MX host (required unless\n"
+		"                    --mode none)\n"
+		"  --mode M          testing (default), enforce or none\n"
+		"  --max-age N       seconds (at most 31557600), or Nd, Nw, Ny\n"
+		"                    (days, weeks, years of 365.25 days); default\n"
+		"                    604800 (1 week)\n"
+		"  --rua URI         where TLS reports go, mailto: or https:\n"
+		"                    (repeatable); default mailto:tlsrpt@D\n"
+		"  --id ID           the policy id (1 to 32 letters or digits);\n"
+		"                    default: the time as YYYYMMDDHHMMSS (UTC)\n"
+		"  --now T           the time for the id, in seconds since 1970\n"
+		"                    (default: $SOURCE_DATE_EPOCH, else the clock)\n"
+		"  --format F        text (default), zone (BIND master-file lines)\n"
+		"                    or json\n"
+		"  --ttl N           TTL of the zone lines (default 3600)\n"
+		"  --policy-out PATH also write the policy file, byte for byte\n"
+		"                    (CRLF line ends), replacing PATH atomically\n"
+		"  -h, --help        show this help\n"
+		"\n"
+		"JSON output: one object {\"domain\", \"id\", \"record\": {\"name\",\n"
+		"\"type\", \"value\", \"strings\"}, \"policy\": {\"url\", \"host\",\n"
+		"\"content_type\", \"text\", \"mode\", \"max_age\", \"mx\"}, \"tlsrpt\":\n"
+		"{\"name\", \"type\", \"value\", \"strings\", \"rua\", \"default_rua\"},\n"
+		"\"diagnostics\": [{\"severity\", \"code\", \"line\", \"column\",\n"
+		"\"message\"}]}; \"strings\" is the value cut into 255-byte DNS\n"
+		"strings.\n"
+		"\n"
+		"Exit status: 0 generated, 1 the generated set has lint errors,\n"
+		"2 usage or I/O error (an invalid --mx, --rua or --id included).\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts generate --domain example.com --mx mx1.example.com \\\n"
+		"      --mx mx2.example.com\n"
+		"  mtasts generate --domain example.com --mx '*.mail.example.net' \\\n"
+		"      --max-age 1d --rua mailto:tls@example.com --format zone\n"
+		"  mtasts generate --domain example.com --mx mx.example.com \\\n"
+		"      --policy-out mta-sts.txt --format json\n",
+		cmd_generate, NULL,
+	},
+	{
+		"enforce", "enforce",
+		"POLICY_FILE|- --domain D [--record TXT] [--id ID]\n"
+		"       [--max-age N] [--mx HOST...] [--now T]\n"
+		"       [--format text|zone|json] [--ttl N] [--policy-out PATH]",
+		"switch a testing policy to enforce, with a new id",
+		"Read a policy (strictly, as senders do) and print its enforce\n"
+		"version and the new _mta-sts TXT record: the mode and the id\n"
+		"change in one step. The new id is made from the time; it always\n"
+		"differs from the id of --record. Then the lint findings of the\n"
+		"new policy (a short max_age in enforce is a warning).\n"
+		"\n"
+		"Options:\n"
+		"  --domain D        the Policy Domain (required)\n"
+		"  --record TXT      the _mta-sts record published now: its id is\n"
+		"                    never reused\n"
+		"  --id ID           the new id (default: from the time)\n"
+		"  --max-age N       a new max_age, as for 'generate'\n"
+		"  --mx HOST         an MX host of the domain (repeatable): the new\n"
+		"                    policy must cover it\n"
+		"  --now T           the time for the id (default:\n"
+		"                    $SOURCE_DATE_EPOCH, else the clock)\n"
+		"  --format F        text (default), zone or json (as 'generate',\n"
+		"                    without \"tlsrpt\", with \"previous\": {\"mode\",\n"
+		"                    \"id\"})\n"
+		"  --ttl N           TTL of the zone line (default 3600)\n"
+		"  --policy-out PATH write the new policy file, byte for byte\n"
+		"                    (not when the checks find an error)\n"
+		"  -h, --help        show this help\n"
+		"\n"
+		"Exit status: 0 done, 1 the policy is invalid or already in mode\n"
+		"enforce (nothing is written), or the new policy has lint errors,\n"
+		"2 usage or I/O error.\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts enforce mta-sts.txt --domain example.com \\\n"
+		"      --record 'v=STSv1; id=20240301120000;'\n"
+		"  mtasts enforce mta-sts.txt --domain example.com --max-age 30d \\\n"
+		"      --policy-out mta-sts.txt\n",
+		cmd_enforce, NULL,
+	},
+	{
+		"lint", "lint",
+		"POLICY_FILE|- [--domain D] [--record TXT | --no-record]\n"
+		"       [--tlsrpt TXT | --no-tlsrpt] [--mx HOST... | --no-mx]\n"
+		"       [--previous-policy FILE --previous-record TXT]\n"
+		"       [--lenient] [--json]",
+		"check a policy against its domain's records and MX hosts",
+		"Check a policy file the way 'policy check' does, then lint it\n"
+		"against what is known of its domain: publisher mistakes such as\n"
+		"MX hosts the mx lines miss, no _mta-sts record, no TLS reporting,\n"
+		"a changed policy under an unchanged id, a risky max_age, broad\n"
+		"wildcards. Every diagnostic is printed, compiler style\n"
+		"(FILE:LINE:COL: severity: message [code]; FILE: for the whole\n"
+		"policy; --record:1:COL for the record), with severities error,\n"
+		"warning and note, then a summary line.\n"
+		"\n"
+		"Options:\n"
+		"  --domain D            the Policy Domain\n"
+		"  --record TXT          the _mta-sts record as published (one that\n"
+		"                        does not parse counts as absent)\n"
+		"  --no-record           checked: no _mta-sts record is published\n"
+		"  --tlsrpt TXT          the _smtp._tls record as published\n"
+		"  --no-tlsrpt           checked: no _smtp._tls record is published\n"
+		"  --mx HOST             an MX host of the domain (repeatable)\n"
+		"  --no-mx               the domain has no MX records: mail goes to\n"
+		"                        the domain itself (needs --domain)\n"
+		"  --previous-policy FILE\n"
+		"                        the policy published before\n"
+		"  --previous-record TXT the record it was published under (both\n"
+		"                        or neither): a changed policy needs a new\n"
+		"                        id\n"
+		"  --lenient             parse the inputs leniently (see 'policy\n"
+		"                        check')\n"
+		"  --json                one JSON object: {\"valid\", \"policy\",\n"
+		"                        \"diagnostics\"}, each diagnostic with an\n"
+		"                        \"input\" member (the file, \"--record\", ...)\n"
+		"  -h, --help            show this help\n"
+		"\n"
+		"Exit status: 0 no errors (warnings and notes allowed), 1 errors,\n"
+		"2 usage or I/O error.\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts lint mta-sts.txt --domain example.com \\\n"
+		"      --record 'v=STSv1; id=20240301120000;' \\\n"
+		"      --tlsrpt 'v=TLSRPTv1; rua=mailto:tls@example.com' \\\n"
+		"      --mx mx1.example.com --mx mx2.example.com\n"
+		"  curl -s https://mta-sts.example.com/.well-known/mta-sts.txt \\\n"
+		"      | mtasts lint --json --no-record -\n",
+		cmd_lint, NULL,
+	},
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const struct cli_command root = {
 	"mtasts", "", "[--help] [--version] COMMAND [ARGS...]",
 	"",
-	"Check, format and apply MTA-STS (RFC 8461) policies and records, and\n"
-	"check TLS reporting (RFC 8460) records.\n"
+	"Generate, check, lint, format and apply MTA-STS (RFC 8461) policies\n"
+	"and records, and check TLS reporting (RFC 8460) records.\n"
 	"Run 'mtasts COMMAND --help' for the usage of a command.\n"
 	"\n"
 	"Options:\n"
@@ -215,6 +364,8 @@ static const struct cli_command root = {
 	"I/O error.\n"
 	"\n"
 	"Examples:\n"
+	"  mtasts generate --domain example.com --mx mx1.example.com\n"
+	"  mtasts lint mta-sts.txt --domain example.com --mx mx1.example.com\n"
 	"  mtasts policy check mta-sts.txt\n"
 	"  mtasts record check 'v=STSv1; id=20160831085700Z;'\n"
 	"  mtasts tlsrpt check 'v=TLSRPTv1; rua=mailto:tls@example.com'\n"
