@@ -159,10 +159,12 @@ lookup(int code)
 }
 
 size_t
-mtasts__diag_registry(const int **codes, size_t *stride)
+mtasts__diag_registry(int *codes, size_t size)
 {
-	*codes = &registry[0].code;
-	*stride = sizeof(registry[0]);
+	size_t i;
+
+	for (i = 0; i < MTASTS__ARRAY_LEN(registry) && i < size; i++)
+		codes[i] = registry[i].code;
 	return MTASTS__ARRAY_LEN(registry);
 }
 

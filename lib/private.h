@@ -148,8 +148,9 @@ mtasts__sink_result(const struct mtasts__sink *s)
 	return s->oom ? MTASTS_ENOMEM : s->status;
 }
 
-/* The registry's codes, for tests: codes[k * stride / sizeof(int)]. */
-size_t mtasts__diag_registry(const int **codes, size_t *stride);
+/* The registry's codes, for tests: copies up to size of them in order and
+ * returns how many there are. */
+size_t mtasts__diag_registry(int *codes, size_t size);
 
 /* The status a code registers: MTASTS_OK for warning-only codes,
  * MTASTS_EINVAL for unknown codes. */

@@ -209,7 +209,7 @@ fast_path(void **out, const char *t, size_t n, struct mtasts__sink *s)
 		return 0;
 	while (i < n && MTASTS__IS_WSP(t[i]))
 		i++;
-	if (n - i < 4 || memcmp(t + i, "id=", 3) != 0)
+	if (i + 4 > n || memcmp(t + i, "id=", 3) != 0)
 		return 0;
 	id = i + 3;
 	idlen = mtasts__alnum_span(t + id, n - id);

@@ -1045,9 +1045,9 @@ from_name(const char *const *names, size_t n, const char *name)
 const char *
 mtasts_result_type_name(int type)
 {
-	return (type > 0 && (size_t)type < MTASTS__ARRAY_LEN(result_names))
-	               ? result_names[type]
-	               : NULL;
+	if (type <= 0 || type >= (int)MTASTS__ARRAY_LEN(result_names))
+		return NULL;
+	return result_names[type];
 }
 
 int
@@ -1059,9 +1059,9 @@ mtasts_result_type_from_name(const char *name)
 const char *
 mtasts_policy_type_name(int type)
 {
-	return (type > 0 && (size_t)type < MTASTS__ARRAY_LEN(policy_type_names))
-	               ? policy_type_names[type]
-	               : NULL;
+	if (type <= 0 || type >= (int)MTASTS__ARRAY_LEN(policy_type_names))
+		return NULL;
+	return policy_type_names[type];
 }
 
 int

@@ -409,7 +409,6 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 		else
 			fields++;
 		fn(ctx, &f, s);
-		continue;
 	}
 	return fields;
 }
