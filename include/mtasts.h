@@ -616,7 +616,8 @@ MTASTS_EXPORT const char *mtasts_severity_name(int severity);
 /** Largest policy file accepted, in bytes, and largest canonical form of a
  *  policy (RFC 8461 §3.3 suggests 64 KB). @since 1.0 */
 #define MTASTS_POLICY_MAX_SIZE 65536
-/** Longest policy line, in bytes, terminator excluded. @since 1.0 */
+/** Longest policy line, in bytes, terminator excluded; also the longest
+ *  line of the canonical form (`name: value`). @since 1.0 */
 #define MTASTS_POLICY_MAX_LINE 1024
 /** Most `mx` lines in one policy. @since 1.0 */
 #define MTASTS_POLICY_MAX_MX 256
@@ -696,7 +697,10 @@ mtasts_record_parse(mtasts_record **out, const char *text, size_t len,
  * A-01); exactly one must remain, and it must parse, or the domain has no
  * available policy (R-06). Discarded RRs that look like a mistyped STSv1
  * record get a #MTASTS_D_RRSET_DISCARDED warning. Diagnostics give the RR
- * as their line (1-based).
+ * as their line (1-based). An RR longer than #MTASTS_RECORD_MAX_SIZE is
+ * judged by its first #MTASTS_RECORD_MAX_SIZE bytes, without the lenient
+ * trimming (which needs its end); if it is the one record, it is then too
+ * large.
  *
  * @param[out] out      Receives the parsed record; NULL on failure.
  * @param[out] selected Optional; receives the 0-based index of the only

@@ -207,6 +207,16 @@ field_ext(struct pstate *st, const char *name, size_t nl, const char *v,
 
 	if (!mtasts__policy_ext_value_check(v, n, st->s, vl))
 		return;
+	if (nl + 2 + n > MTASTS_POLICY_MAX_LINE) {
+		/* the canonical line "name: value" must fit the cap too, or
+		 * the canonical form would not parse again */
+		mtasts__report(st->s, MTASTS_D_LINE_TOO_LONG,
+		               MTASTS_SEVERITY_ERROR, MTASTS__AT(nloc, 0),
+		               "the canonical form of this line is %zu bytes "
+		               "long; at most %d are allowed",
+		               nl + 2 + n, MTASTS_POLICY_MAX_LINE);
+		return;
+	}
 	for (i = 0; i < p->n_ext; i++) {
 		if (strlen(p->ext[i].name) == nl &&
 		    memcmp(p->ext[i].name, name, nl) == 0) {
@@ -319,6 +329,9 @@ do_field(struct pstate *st, enum kind k, size_t ns, size_t nl, size_t q,
 		return;
 	}
 	if (k != K_MX && st->seen[k]) {
+		/* ignored whatever its value (A-13), but no line may hold
+		 * bytes the grammar never allows */
+		mtasts__bytes_check(t + vb, ve - vb, s, &vloc);
 		mtasts__report(s, MTASTS_D_POLICY_DUPLICATE,
 		               MTASTS_SEVERITY_WARNING, MTASTS__AT(&nloc, 0),
 		               "later '%s' ignored: the first one, on line %u, "

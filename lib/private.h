@@ -255,6 +255,11 @@ int mtasts__mx_check(const char *p, size_t n, struct mtasts__sink *s,
 int mtasts__ext_name_check(const char *p, size_t n, struct mtasts__sink *s,
                            const struct mtasts__loc *loc, int code);
 
+/* Bytes no policy line may hold anywhere: NUL, controls other than HTAB,
+ * malformed UTF-8 (digest §2.2). Reports the first at *loc; 1 if none. */
+int mtasts__bytes_check(const char *p, size_t n, struct mtasts__sink *s,
+                        const struct mtasts__loc *loc);
+
 /* sts-policy-ext-value. Reports at *loc; 1 if valid. */
 int mtasts__policy_ext_value_check(const char *p, size_t n,
                                    struct mtasts__sink *s,

@@ -591,6 +591,12 @@ select_core(void **out, size_t *selected, const struct rrs *r,
 		} else {
 			txt = r->text[i];
 			n = lens[i];
+			if (n > sizeof(buf)) {
+				/* the same rule as for wire RDATA, so that
+				 * both entry points agree */
+				n = sizeof(buf);
+				fl &= ~MTASTS_PARSE_LENIENT;
+			}
 		}
 		cand[i] = (unsigned char)is_candidate(txt, n, tag, fl);
 		if (cand[i]) {

@@ -271,6 +271,38 @@ mtasts__txt_value_check(const char *p, size_t n, struct mtasts__sink *s,
 }
 
 int
+mtasts__bytes_check(const char *p, size_t n, struct mtasts__sink *s,
+                    const struct mtasts__loc *loc)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = u[i];
+		size_t k;
+
+		if ((c >= 0x20 && c < 0x7F) || c == '\t') {
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && (k = mtasts__utf8_seq(u + i, n - i)) != 0) {
+			i += k;
+			continue;
+		}
+		if (c >= 0x80)
+			mtasts__report(s, MTASTS_D_INVALID_UTF8,
+			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
+			               "byte \\x%02x does not start a well-formed "
+			               "UTF-8 character",
+			               c);
+		else
+			mtasts__report_byte(s, c, loc, i, "field value");
+		return 0;
+	}
+	return 1;
+}
+
+int
 mtasts__policy_ext_value_check(const char *p, size_t n, struct mtasts__sink *s,
                                const struct mtasts__loc *loc)
 {
