@@ -350,6 +350,11 @@ int mtasts__record_parse_at(void **out, const char *text, size_t len,
 int mtasts__record_parse_slow(void **out, const char *text, size_t len,
                               unsigned int line, struct mtasts__sink *s);
 
+/* The general TLSRPTv1 parser alone, without the fast path for the common
+ * shape (tests compare the two). */
+int mtasts__tlsrpt_parse_slow(void **out, const char *text, size_t len,
+                              unsigned int line, struct mtasts__sink *s);
+
 /* ---- small helpers ------------------------------------------------------ */
 
 char *mtasts__strndup(const char *s, size_t n);
