@@ -160,7 +160,22 @@ enum mtasts_status {
 	MTASTS_ERUA = -12,
 	/** Linting found at least one error-severity problem (mail would be
 	 *  refused, or the policy is invisible or stale). @since 1.0 */
-	MTASTS_ELINT = -13
+	MTASTS_ELINT = -13,
+	/** This build of the library has no network layer (see
+	 *  mtasts_net_available()). @since 1.0 */
+	MTASTS_ENOTSUP = -14,
+	/** A DNS lookup failed temporarily (SERVFAIL, timeout, no server, a
+	 *  malformed answer, a CNAME loop): try again later; a cached policy
+	 *  still applies (A-22). @since 1.0 */
+	MTASTS_EDNS = -15,
+	/** A policy fetch or an SMTP connection failed: no connection, a
+	 *  timeout, an HTTP status other than 200, a redirect, another media
+	 *  type, a body over the cap (RFC 8461 §3.3). @since 1.0 */
+	MTASTS_EFETCH = -16,
+	/** A certificate or TLS failure: the policy host's certificate is not
+	 *  valid for `mta-sts.<domain>` (R-24), or an MX offers no STARTTLS or
+	 *  a bad certificate (R-40). @since 1.0 */
+	MTASTS_ETLS = -17
 };
 
 /**
@@ -230,7 +245,7 @@ enum mtasts_severity {
  *
  * Codes are grouped by hundreds: 1xx input, 2xx TXT records and RRsets,
  * 3xx policy files, 4xx mx patterns, 5xx TLSRPT records, 6xx lint
- * findings. A code is never renumbered or reused;
+ * findings, 7xx network (DNS, fetch, MX probe). A code is never renumbered or reused;
  * new codes are appended. mtasts_diag_code_name() gives each one a stable
  * kebab-case name, used in the CLI's output.
  * @since 1.0
@@ -423,7 +438,50 @@ enum mtasts_diag_code {
 	/** Lint: the same pattern twice. */
 	MTASTS_D_LINT_MX_DUPLICATE = 616,
 	/** Lint: an exact pattern that a wildcard pattern also covers. */
-	MTASTS_D_LINT_MX_REDUNDANT = 617
+	MTASTS_D_LINT_MX_REDUNDANT = 617,
+
+	/** DNS: the lookup failed temporarily (SERVFAIL, REFUSED, timeout, no
+	 *  server, a malformed answer) (A-22). */
+	MTASTS_D_DNS_TEMPORARY = 701,
+	/** DNS: the name does not exist (NXDOMAIN). */
+	MTASTS_D_DNS_NXDOMAIN = 702,
+	/** DNS: the name has no record of the type asked for (NODATA). */
+	MTASTS_D_DNS_NODATA = 703,
+	/** DNS: a CNAME loop, or a chain longer than 8. */
+	MTASTS_D_DNS_CNAME = 704,
+	/** Fetch: no connection to the policy host (refused, unreachable, its
+	 *  name does not resolve). */
+	MTASTS_D_FETCH_CONNECT = 710,
+	/** Fetch: the policy host's certificate or TLS failed (R-24, R-25,
+	 *  R-53). */
+	MTASTS_D_FETCH_TLS = 711,
+	/** Fetch: an HTTP status other than 200. */
+	MTASTS_D_FETCH_STATUS = 712,
+	/** Fetch: a redirect, which is never followed. */
+	MTASTS_D_FETCH_REDIRECT = 713,
+	/** Fetch: a media type other than `text/plain` (R-13, A-09); a warning
+	 *  with #MTASTS_NET_LAX_CONTENT_TYPE. */
+	MTASTS_D_FETCH_CONTENT_TYPE = 714,
+	/** Fetch: the body passed the cap. */
+	MTASTS_D_FETCH_TOO_LARGE = 715,
+	/** Fetch: the deadline passed. */
+	MTASTS_D_FETCH_TIMEOUT = 716,
+	/** Fetch: the body came with a Content-Encoding (gzip, ...) that was
+	 *  never asked for; it is not decoded. */
+	MTASTS_D_FETCH_ENCODING = 717,
+	/** Probe: no SMTP session with the MX (refused, timeout, no
+	 *  greeting). */
+	MTASTS_D_PROBE_CONNECT = 720,
+	/** Probe: the MX does not offer STARTTLS. */
+	MTASTS_D_PROBE_NO_STARTTLS = 721,
+	/** Probe: the MX certificate has expired. */
+	MTASTS_D_PROBE_EXPIRED = 722,
+	/** Probe: the MX certificate does not chain to a trusted root. */
+	MTASTS_D_PROBE_UNTRUSTED = 723,
+	/** Probe: the MX certificate does not name the MX host. */
+	MTASTS_D_PROBE_MISMATCH = 724,
+	/** Probe: the TLS session failed for another reason. */
+	MTASTS_D_PROBE_TLS = 725
 };
 
 /**
@@ -1352,11 +1410,12 @@ MTASTS_EXPORT int mtasts_policy_type_from_name(const char *name);
  * caller or the host rather than the policy (#MTASTS_OK, #MTASTS_ENOMEM,
  * #MTASTS_EINVAL) and those of the TXT record (#MTASTS_EID,
  * #MTASTS_ENORECORD, #MTASTS_EMULTIPLE, #MTASTS_ERUA: no usable record
- * means no MTA-STS, nothing to report, R-06) give 0. Statuses added by
- * later versions for fetch failures map to
- * #MTASTS_RESULT_STS_POLICY_FETCH_ERROR or
- * #MTASTS_RESULT_STS_WEBPKI_INVALID; this function is the single place that
- * encodes the mapping.
+ * means no MTA-STS, nothing to report, R-06) give 0, as do #MTASTS_ELINT,
+ * #MTASTS_ENOTSUP and #MTASTS_EDNS (a temporary DNS failure is not
+ * reported, T-25, A-22). A failed fetch (#MTASTS_EFETCH) maps to
+ * #MTASTS_RESULT_STS_POLICY_FETCH_ERROR and a policy-host certificate
+ * failure (#MTASTS_ETLS) to #MTASTS_RESULT_STS_WEBPKI_INVALID. This
+ * function is the single place that encodes the mapping.
  * @param[in] status A status returned by a libmtasts function.
  * @return A ::mtasts_result_type value, or 0 when nothing is to be
  *         reported.
@@ -2033,6 +2092,803 @@ MTASTS_EXPORT int mtasts_mx_match(const char *pattern, const char *host);
  */
 MTASTS_EXPORT int mtasts_policy_match(const mtasts_policy *policy,
                                       const char *host, size_t *index);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup net Network context
+ * @brief Options for DNS discovery, the HTTPS policy fetch and MX probes
+ *        (RFC 8461 §3, digest §3).
+ *
+ * The library's own transports are optional: DNS over c-ares and HTTPS and
+ * SMTP over libcurl (OpenSSL) are built when both are found (meson feature
+ * `net`). Every function exists in every build, so the ABI is the same.
+ * Without the transports, contexts, options and the application's own
+ * resolver (mtasts_ctx_set_resolver()) and fetcher
+ * (mtasts_ctx_set_fetcher()) work as usual, and only a call that needs a
+ * missing transport returns #MTASTS_ENOTSUP; mtasts_net_available() says
+ * which build runs.
+ *
+ * A ::mtasts_ctx is configured once and then used by any number of calls,
+ * from any number of threads at the same time, as long as no setter runs
+ * concurrently with them: each call makes its own resolver channel and
+ * HTTP handle. Setters copy their arguments.
+ *
+ * Defaults, all well inside RFC 8461's suggested one minute and 64 KB
+ * (R-31): the system resolver; the system trust store; 5 s per DNS query,
+ * 10 s to connect, 20 s for a whole fetch or probe; a 65536-byte body cap;
+ * no proxy (the `https_proxy` environment variable is ignored); the
+ * media type `text/plain` required (R-13, A-09).
+ * @{
+ */
+
+/** Opaque network context. @since 1.0 */
+typedef struct mtasts_ctx mtasts_ctx;
+
+/** @brief Which timeout mtasts_ctx_set_timeout() sets. @since 1.0 */
+enum mtasts_timeout {
+	/** Each DNS query (every server and retry included). */
+	MTASTS_TIMEOUT_DNS = 1,
+	/** Establishing a TCP connection and the TLS session. */
+	MTASTS_TIMEOUT_CONNECT = 2,
+	/** A whole HTTPS fetch or MX probe, from the first byte sent. */
+	MTASTS_TIMEOUT_TOTAL = 3
+};
+
+/** Context option: a `Content-Type` other than `text/plain` is a warning
+ *  (#MTASTS_D_FETCH_CONTENT_TYPE) instead of a failed fetch (A-09).
+ *  @since 1.0 */
+#define MTASTS_NET_LAX_CONTENT_TYPE (1u << 0)
+
+/**
+ * @brief Whether this build of the library has the network layer.
+ * @return 1 if it has; 0 if lookups and fetches work only through the
+ *         application's callbacks and mtasts_probe_mx() returns
+ *         #MTASTS_ENOTSUP.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_net_available(void);
+
+/**
+ * @brief Create a network context with the defaults above.
+ * @param[out] out Receives the context; NULL on failure.
+ * @retval MTASTS_OK      Success; free with mtasts_ctx_free().
+ * @retval MTASTS_EINVAL  @p out is NULL.
+ * @retval MTASTS_ENOMEM  Out of memory, or libcurl or c-ares could not be
+ *                        initialised.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int mtasts_ctx_new(mtasts_ctx **out);
+
+/**
+ * @brief Free a context and the copies it holds.
+ * @param[in] ctx The context, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_ctx_free(mtasts_ctx *ctx);
+
+/**
+ * @brief Use these DNS servers instead of the system resolver.
+ * @param[in,out] ctx     The context.
+ * @param[in]     servers A comma-separated list of `IP[:PORT]` (IPv6 as
+ *                        `[IP]:PORT`), or NULL for the system resolver.
+ * @retval MTASTS_OK      Success.
+ * @retval MTASTS_EINVAL  @p ctx is NULL or @p servers is malformed.
+ * @retval MTASTS_ENOMEM  Out of memory (the context is unchanged).
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_ctx_set_dns_servers(mtasts_ctx *ctx,
+                                             const char *servers);
+
+/**
+ * @brief Trust the CA certificates of this PEM file (for the policy host
+ *        and for MX probes) instead of the system store.
+ * @param[in,out] ctx  The context.
+ * @param[in]     path A PEM file, or NULL for the system default.
+ * @retval MTASTS_OK      Success.
+ * @retval MTASTS_EINVAL  @p ctx is NULL.
+ * @retval MTASTS_ENOMEM  Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_ctx_set_ca_file(mtasts_ctx *ctx, const char *path);
+
+/**
+ * @brief Trust the CA certificates of this OpenSSL-hashed directory.
+ * @param[in,out] ctx The context.
+ * @param[in]     dir A directory, or NULL for the system default.
+ * @retval MTASTS_OK      Success.
+ * @retval MTASTS_EINVAL  @p ctx is NULL.
+ * @retval MTASTS_ENOMEM  Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_ctx_set_ca_path(mtasts_ctx *ctx, const char *dir);
+
+/**
+ * @brief Set one of the timeouts.
+ * @param[in,out] ctx   The context.
+ * @param[in]     which A ::mtasts_timeout value.
+ * @param[in]     ms    Milliseconds, 1 to 60000 (RFC 8461's suggested
+ *                      maximum, R-31).
+ * @retval MTASTS_OK      Success.
+ * @retval MTASTS_EINVAL  @p ctx is NULL, @p which unknown or @p ms out of
+ *                        range.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_ctx_set_timeout(mtasts_ctx *ctx, int which,
+                                         unsigned int ms);
+
+/**
+ * @brief Set the largest policy body accepted (R-31; read while streaming:
+ *        a longer body fails the fetch as soon as the cap is passed).
+ * @param[in,out] ctx   The context.
+ * @param[in]     bytes 1 to #MTASTS_POLICY_MAX_SIZE.
+ * @retval MTASTS_OK      Success.
+ * @retval MTASTS_EINVAL  @p ctx is NULL or @p bytes out of range.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_ctx_set_max_body(mtasts_ctx *ctx, size_t bytes);
+
+/**
+ * @brief Fetch policies through this proxy.
+ * @param[in,out] ctx The context.
+ * @param[in]     url A proxy URL as libcurl takes it (`http://host:3128`),
+ *                    or NULL for none (the default; the environment is
+ *                    never consulted).
+ * @retval MTASTS_OK      Success.
+ * @retval MTASTS_EINVAL  @p ctx is NULL.
+ * @retval MTASTS_ENOMEM  Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_ctx_set_proxy(mtasts_ctx *ctx, const char *url);
+
+/**
+ * @brief Connect somewhere else for a host and port, keeping the real
+ *        name for SNI, the HTTP `Host` and the certificate check.
+ *
+ * For tests and split-horizon setups. Applies to policy fetches (port 443)
+ * and MX probes (port 25). Several calls add several mappings.
+ * @param[in,out] ctx  The context.
+ * @param[in]     spec `HOST:PORT:ADDRESS:PORT`, e.g.
+ *                     `mta-sts.example.com:443:127.0.0.1:8443` (an IPv6
+ *                     address in brackets).
+ * @retval MTASTS_OK      Success.
+ * @retval MTASTS_EINVAL  @p ctx is NULL or @p spec is malformed.
+ * @retval MTASTS_ENOMEM  Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_ctx_add_connect_to(mtasts_ctx *ctx, const char *spec);
+
+/**
+ * @brief Set context options.
+ * @param[in,out] ctx     The context.
+ * @param[in]     options 0 or #MTASTS_NET_LAX_CONTENT_TYPE.
+ * @retval MTASTS_OK      Success.
+ * @retval MTASTS_EINVAL  @p ctx is NULL or unknown bits.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_ctx_set_options(mtasts_ctx *ctx,
+                                         unsigned int options);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup dns DNS discovery
+ * @brief The `_mta-sts` and `_smtp._tls` TXT records and the MX hosts of a
+ *        domain (RFC 8461 §3.1, R-05…R-08; RFC 8460 §3; digest §1.2).
+ *
+ * Lookups follow CNAME chains (R-08; loops and chains longer than 8 are an
+ * error), join the strings of each TXT RR (R-07) and apply the record
+ * families' RRset selection. The outcome of the DNS query is reported as a
+ * ::mtasts_dns_result, because a temporary failure (#MTASTS_DNS_SERVFAIL,
+ * #MTASTS_DNS_TIMEOUT) and the absence of a record (#MTASTS_DNS_NXDOMAIN,
+ * #MTASTS_DNS_NODATA) mean different things to an MTA (A-22).
+ *
+ * An application with its own resolver (an MTA) installs it with
+ * mtasts_ctx_set_resolver(); the library then asks it instead of c-ares (its callback is also
+ * asked for the A and AAAA records of the policy host and MX hosts).
+ * @{
+ */
+
+/** @brief Outcome of a DNS query. Values are fixed. @since 1.0 */
+enum mtasts_dns_result {
+	/** Records of the type asked for were found. */
+	MTASTS_DNS_OK = 1,
+	/** The name does not exist. */
+	MTASTS_DNS_NXDOMAIN = 2,
+	/** The name exists but has no record of that type. */
+	MTASTS_DNS_NODATA = 3,
+	/** The server failed (SERVFAIL, REFUSED): try again later. */
+	MTASTS_DNS_SERVFAIL = 4,
+	/** No answer in time: try again later. */
+	MTASTS_DNS_TIMEOUT = 5,
+	/** Any other failure (no server reachable, a malformed answer, a
+	 *  CNAME loop): try again later. */
+	MTASTS_DNS_ERROR = 6
+};
+
+/** DNS record types the library asks about. @since 1.0 */
+#define MTASTS_RRTYPE_A 1
+/** @copydoc MTASTS_RRTYPE_A */
+#define MTASTS_RRTYPE_MX 15
+/** @copydoc MTASTS_RRTYPE_A */
+#define MTASTS_RRTYPE_TXT 16
+/** @copydoc MTASTS_RRTYPE_A */
+#define MTASTS_RRTYPE_AAAA 28
+
+/** Opaque answer that a resolver callback fills. @since 1.0 */
+typedef struct mtasts_dns_reply mtasts_dns_reply;
+
+/**
+ * @brief A resolver supplied by the application.
+ *
+ * Called with a fully qualified name (no trailing dot) and one of the
+ * MTASTS_RRTYPE_* types; it must resolve the name as a recursive resolver
+ * does (following CNAMEs), then describe the outcome with
+ * mtasts_dns_reply_set_result() and the records with the
+ * mtasts_dns_reply_add_*() functions. It may be called from several
+ * threads at once if the context is.
+ * @param[in]     user   The pointer given to mtasts_ctx_set_resolver().
+ * @param[in]     name   The name to resolve.
+ * @param[in]     rrtype The record type.
+ * @param[in,out] reply  The answer to fill.
+ * @return #MTASTS_OK, or a negative status to abort the operation with it.
+ * @since 1.0
+ */
+typedef int (*mtasts_dns_fn)(void *user, const char *name, int rrtype,
+                             mtasts_dns_reply *reply);
+
+/**
+ * @brief Resolve through the application's callback instead of c-ares.
+ * @param[in,out] ctx  The context.
+ * @param[in]     fn   The callback, or NULL to go back to c-ares.
+ * @param[in]     user Passed to @p fn unchanged.
+ * @retval MTASTS_OK      Success.
+ * @retval MTASTS_EINVAL  @p ctx is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_ctx_set_resolver(mtasts_ctx *ctx, mtasts_dns_fn fn,
+                                          void *user);
+
+/**
+ * @brief Set the outcome of the query (the default is #MTASTS_DNS_OK
+ *        when records were added, #MTASTS_DNS_NODATA otherwise).
+ * @param[in,out] reply  The reply.
+ * @param[in]     result A ::mtasts_dns_result value.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL @p reply or unknown @p result.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_dns_reply_set_result(mtasts_dns_reply *reply,
+                                              int result);
+
+/**
+ * @brief Add one TXT RR, as its RDATA in wire format (length-prefixed
+ *        character-strings; the library joins them, R-07).
+ * @param[in,out] reply The reply.
+ * @param[in]     rdata The RDATA (copied).
+ * @param[in]     len   Its length.
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_EINVAL    NULL argument, or the question is not TXT.
+ * @retval MTASTS_ETOOLARGE More than #MTASTS_RRSET_MAX records.
+ * @retval MTASTS_ENOMEM    Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_dns_reply_add_txt(mtasts_dns_reply *reply,
+                                           const unsigned char *rdata,
+                                           size_t len);
+
+/**
+ * @brief Add one MX RR.
+ * @param[in,out] reply      The reply.
+ * @param[in]     preference Its preference (0-65535).
+ * @param[in]     host       The exchange's name (copied; "." for a null
+ *                           MX, RFC 7505).
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_EINVAL    NULL argument, preference out of range, or the
+ *                          question is not MX.
+ * @retval MTASTS_ETOOLARGE More than #MTASTS_RRSET_MAX records.
+ * @retval MTASTS_ENOMEM    Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_dns_reply_add_mx(mtasts_dns_reply *reply,
+                                          unsigned int preference,
+                                          const char *host);
+
+/**
+ * @brief Add one A or AAAA RR.
+ * @param[in,out] reply   The reply.
+ * @param[in]     address The address as text (`192.0.2.1`, `2001:db8::1`).
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_EINVAL    NULL argument, not an address of the question's
+ *                          family, or the question is not A/AAAA.
+ * @retval MTASTS_ETOOLARGE More than #MTASTS_RRSET_MAX records.
+ * @retval MTASTS_ENOMEM    Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_dns_reply_add_address(mtasts_dns_reply *reply,
+                                               const char *address);
+
+/**
+ * @brief Discover a domain's STSv1 record: look up `_mta-sts.<domain>` TXT,
+ *        select and parse the record (R-05…R-08).
+ * @param[in]     ctx        The context.
+ * @param[in]     domain     The Policy Domain (a trailing dot is fine).
+ * @param[out]    out        Receives the record; NULL on failure.
+ * @param[out]    dns_result Optional; receives the ::mtasts_dns_result of
+ *                           the lookup (0 if it did not happen).
+ * @param[in]     flags      #MTASTS_PARSE_DEFAULT or #MTASTS_PARSE_LENIENT.
+ * @param[in,out] diag       Optional list that receives every problem.
+ * @retval MTASTS_OK         One valid record.
+ * @retval MTASTS_ENORECORD  NXDOMAIN, NODATA, or no STSv1 record among
+ *                           the TXT RRs: the domain has no policy (R-06).
+ * @retval MTASTS_EMULTIPLE  Several STSv1 records: no policy (R-06).
+ * @retval MTASTS_EDNS       The lookup failed temporarily (SERVFAIL,
+ *                           timeout, no server, CNAME loop): keep using a
+ *                           cached policy (A-22, R-09).
+ * @retval MTASTS_EINVAL     NULL argument, a @p domain that is not a host
+ *                           name, or unknown @p flags bits.
+ * @retval MTASTS_ENOMEM     Out of memory.
+ * @retval MTASTS_ENOTSUP    No resolver: built without the network layer
+ *                           and none set with mtasts_ctx_set_resolver().
+ * @return Otherwise the status of mtasts_record_parse() for the one
+ *         candidate (an invalid record: no policy, R-06).
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_discover_record(mtasts_ctx *ctx, const char *domain,
+                       mtasts_record **out, int *dns_result,
+                       unsigned int flags, mtasts_diag *diag);
+
+/**
+ * @brief Discover a domain's TLSRPTv1 record at `_smtp._tls.<domain>`
+ *        (RFC 8460 §3, T-06…T-08).
+ * @param[in]     ctx        The context.
+ * @param[in]     domain     The Policy Domain.
+ * @param[out]    out        Receives the record; NULL on failure.
+ * @param[out]    dns_result Optional; the ::mtasts_dns_result of the
+ *                           lookup.
+ * @param[in]     flags      #MTASTS_PARSE_DEFAULT or #MTASTS_PARSE_LENIENT.
+ * @param[in,out] diag       Optional list that receives every problem.
+ * @return As mtasts_discover_record(), with mtasts_tlsrpt_parse()'s
+ *         statuses for the one candidate.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_discover_tlsrpt(mtasts_ctx *ctx, const char *domain,
+                       mtasts_tlsrpt **out, int *dns_result,
+                       unsigned int flags, mtasts_diag *diag);
+
+/** Opaque list of MX hosts. @since 1.0 */
+typedef struct mtasts_mx_list mtasts_mx_list;
+
+/**
+ * @brief Look up a domain's MX hosts, sorted by preference then name.
+ *
+ * When the domain exists but has no MX record (NODATA), mail goes to the
+ * domain itself (RFC 5321 §5.1): the list then holds the domain, and
+ * mtasts_mx_list_implicit() says so (A-15). A null MX (RFC 7505) gives an
+ * empty list and mtasts_mx_list_null().
+ * @param[in]     ctx        The context.
+ * @param[in]     domain     The domain.
+ * @param[out]    out        Receives the list; NULL on failure.
+ * @param[out]    dns_result Optional; the ::mtasts_dns_result of the
+ *                           lookup.
+ * @param[in,out] diag       Optional list that receives every problem.
+ * @retval MTASTS_OK        A list (maybe implicit or null).
+ * @retval MTASTS_ENORECORD The domain does not exist (NXDOMAIN).
+ * @retval MTASTS_EDNS      The lookup failed temporarily.
+ * @retval MTASTS_EINVAL    NULL argument or a @p domain that is not a host
+ *                          name.
+ * @retval MTASTS_ENOMEM    Out of memory.
+ * @retval MTASTS_ENOTSUP  No resolver: built without the network layer
+ *                          and none set with mtasts_ctx_set_resolver().
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_lookup_mx(mtasts_ctx *ctx, const char *domain, mtasts_mx_list **out,
+                 int *dns_result, mtasts_diag *diag);
+
+/**
+ * @brief Free an MX list.
+ * @param[in] list The list, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_mx_list_free(mtasts_mx_list *list);
+
+/**
+ * @brief Number of MX hosts.
+ * @param[in] list A list; NULL counts as empty.
+ * @return The count.
+ * @since 1.0
+ */
+MTASTS_EXPORT size_t mtasts_mx_list_count(const mtasts_mx_list *list);
+
+/**
+ * @brief MX host @p index, lower case, without a trailing dot.
+ * @param[in] list  A list.
+ * @param[in] index 0-based index.
+ * @return The host name, owned by @p list; NULL if out of range.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_mx_list_host(const mtasts_mx_list *list,
+                                              size_t index);
+
+/**
+ * @brief Preference of MX host @p index.
+ * @param[in] list  A list.
+ * @param[in] index 0-based index.
+ * @return The preference, or -1 if out of range (0 for an implicit MX).
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_mx_list_preference(const mtasts_mx_list *list,
+                                            size_t index);
+
+/**
+ * @brief Whether the list is the implicit MX: the domain has no MX record
+ *        and its only entry is the domain itself (A-15).
+ * @param[in] list A list.
+ * @return 1 or 0.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_mx_list_implicit(const mtasts_mx_list *list);
+
+/**
+ * @brief Whether the domain publishes a null MX (RFC 7505): it accepts no
+ *        mail; the list is empty.
+ * @param[in] list A list.
+ * @return 1 or 0.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_mx_list_null(const mtasts_mx_list *list);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup fetch Policy fetch
+ * @brief `GET https://mta-sts.<domain>/.well-known/mta-sts.txt` with every
+ *        rule of RFC 8461 §3.3 enforced by the library (digest §3).
+ *
+ * HTTPS only (R-12), the certificate verified for `mta-sts.<domain>` with
+ * SNI (R-24, R-25, R-49), TLS 1.2 or later (R-53), no redirect followed
+ * (R-28: a 3xx fails), only status 200 is a policy (R-27), no HTTP cache
+ * or conditional request (R-29), no content encoding asked for, the media
+ * type `text/plain` required (R-13, A-09; parameters ignored, compared
+ * case-insensitively; see #MTASTS_NET_LAX_CONTENT_TYPE), the body capped
+ * while it streams in and the whole fetch under a deadline (R-31), no
+ * proxy unless configured. A body that arrives but is not a valid policy
+ * is a failure too (A-14). The result carries what an MTA must cache and
+ * report: the record id the policy was fetched under (A-21), the fetch
+ * time (A-20), the HTTP status, the media type, the body as received (for
+ * the `policy-string` of a report, RFC 8460 §4.5) and, on failure, the
+ * RFC 8460 result type (R-48).
+ * @{
+ */
+
+/** Opaque outcome of a policy fetch. @since 1.0 */
+typedef struct mtasts_fetch_result mtasts_fetch_result;
+
+/** Opaque description of an HTTP response that a fetch callback fills.
+ *  @since 1.0 */
+typedef struct mtasts_http_reply mtasts_http_reply;
+
+/**
+ * @brief An HTTPS fetcher supplied by the application.
+ *
+ * It must send a plain GET for @p url with SNI, verify the server's
+ * certificate for the URL's host, not follow redirects and not decode
+ * content encodings, and describe the response with the
+ * mtasts_http_reply_*() functions; the library then applies the status,
+ * media type, size and parsing rules itself.
+ * @param[in]     user  The pointer given to mtasts_ctx_set_fetcher().
+ * @param[in]     url   The policy URL.
+ * @param[in,out] reply The response to fill.
+ * @return #MTASTS_OK, or a negative status to abort the fetch with it.
+ * @since 1.0
+ */
+typedef int (*mtasts_https_fn)(void *user, const char *url,
+                               mtasts_http_reply *reply);
+
+/**
+ * @brief Fetch policies through the application's callback instead of
+ *        libcurl.
+ * @param[in,out] ctx  The context.
+ * @param[in]     fn   The callback, or NULL to go back to libcurl.
+ * @param[in]     user Passed to @p fn unchanged.
+ * @retval MTASTS_OK      Success.
+ * @retval MTASTS_EINVAL  @p ctx is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_ctx_set_fetcher(mtasts_ctx *ctx, mtasts_https_fn fn,
+                                         void *user);
+
+/**
+ * @brief Set the HTTP status of the response.
+ * @param[in,out] reply  The reply.
+ * @param[in]     status 100-599.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL @p reply or @p status out of range.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_http_reply_set_status(mtasts_http_reply *reply,
+                                               int status);
+
+/**
+ * @brief Set the value of the response's `Content-Type` header.
+ * @param[in,out] reply The reply.
+ * @param[in]     value The header value (copied), or NULL for none.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL @p reply.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_http_reply_set_content_type(mtasts_http_reply *reply,
+                                                     const char *value);
+
+/**
+ * @brief Append bytes of the body, as they arrive.
+ * @param[in,out] reply The reply.
+ * @param[in]     data  The bytes (copied).
+ * @param[in]     len   Their number.
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_EINVAL    NULL @p reply, or NULL @p data with @p len > 0.
+ * @retval MTASTS_ETOOLARGE The body passed the context's cap: stop reading.
+ * @retval MTASTS_ENOMEM    Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_http_reply_append_body(mtasts_http_reply *reply,
+                                                const void *data, size_t len);
+
+/**
+ * @brief Report that no response could be obtained.
+ * @param[in,out] reply   The reply.
+ * @param[in]     status  #MTASTS_ETLS for a certificate or TLS failure,
+ *                        #MTASTS_EFETCH for anything else.
+ * @param[in]     message A human explanation (copied), or NULL.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL @p reply or another @p status.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_http_reply_set_error(mtasts_http_reply *reply,
+                                              int status,
+                                              const char *message);
+
+/**
+ * @brief Fetch and parse a domain's policy.
+ *
+ * Unlike the parsers, this call gives a result object whenever a fetch was
+ * attempted, whatever its outcome, so that the failure can be cached and
+ * reported; *out is NULL only with #MTASTS_EINVAL, #MTASTS_ENOMEM and
+ * #MTASTS_ENOTSUP.
+ * @param[in]     ctx       The context.
+ * @param[in]     domain    The Policy Domain (a trailing dot is fine).
+ * @param[in]     record_id The id of the STSv1 record the fetch follows
+ *                          (copied into the result, A-21), or NULL.
+ * @param[in]     flags     Parse flags for the body: #MTASTS_PARSE_DEFAULT
+ *                          or #MTASTS_PARSE_LENIENT.
+ * @param[out]    out       Receives the result; free it with
+ *                          mtasts_fetch_result_free().
+ * @param[in,out] diag      Optional list that receives every problem
+ *                          (codes 7xx for the fetch, the parser's for the
+ *                          body).
+ * @retval MTASTS_OK      A valid policy was fetched.
+ * @retval MTASTS_ETLS    The policy host's certificate or TLS failed
+ *                        (report `sts-webpki-invalid`).
+ * @retval MTASTS_EFETCH  No policy was obtained: connection, timeout, a
+ *                        status other than 200, a redirect, another media
+ *                        type, a body over the cap (report
+ *                        `sts-policy-fetch-error`).
+ * @retval MTASTS_EINVAL  NULL argument, a @p domain that is not a host
+ *                        name, or unknown @p flags bits.
+ * @retval MTASTS_ENOMEM  Out of memory.
+ * @retval MTASTS_ENOTSUP No fetcher: built without the network layer and
+ *                        none set with mtasts_ctx_set_fetcher().
+ * @return Otherwise the status of mtasts_policy_parse() for the body
+ *         (report `sts-policy-invalid`, A-14).
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_policy_fetch(mtasts_ctx *ctx, const char *domain,
+                    const char *record_id, unsigned int flags,
+                    mtasts_fetch_result **out, mtasts_diag *diag);
+
+/**
+ * @brief Free a fetch result (and the policy it holds).
+ * @param[in] result The result, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_fetch_result_free(mtasts_fetch_result *result);
+
+/**
+ * @brief The status mtasts_policy_fetch() returned for this fetch.
+ * @param[in] result A result.
+ * @return The status (#MTASTS_EINVAL for NULL).
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_fetch_result_status(const mtasts_fetch_result *result);
+
+/**
+ * @brief The fetched policy.
+ * @param[in] result A result.
+ * @return The policy, owned by @p result; NULL unless the fetch succeeded.
+ * @since 1.0
+ */
+MTASTS_EXPORT const mtasts_policy *
+mtasts_fetch_result_policy(const mtasts_fetch_result *result);
+
+/**
+ * @brief The RFC 8460 result type to report for this fetch (R-48).
+ * @param[in] result A result.
+ * @return #MTASTS_RESULT_STS_POLICY_FETCH_ERROR,
+ *         #MTASTS_RESULT_STS_WEBPKI_INVALID or
+ *         #MTASTS_RESULT_STS_POLICY_INVALID; 0 on success or NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int
+mtasts_fetch_result_type(const mtasts_fetch_result *result);
+
+/**
+ * @brief The URL that was fetched.
+ * @param[in] result A result.
+ * @return The URL, owned by @p result; NULL for NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_fetch_result_url(const mtasts_fetch_result *result);
+
+/**
+ * @brief The record id given to mtasts_policy_fetch() (A-21).
+ * @param[in] result A result.
+ * @return The id, owned by @p result, or NULL if none was given.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_fetch_result_record_id(const mtasts_fetch_result *result);
+
+/**
+ * @brief When the fetch ended, in seconds since the epoch (the start of
+ *        the policy's lifetime when it succeeded, A-20).
+ * @param[in] result A result.
+ * @return The time; 0 for NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int64_t
+mtasts_fetch_result_time(const mtasts_fetch_result *result);
+
+/**
+ * @brief The HTTP status of the response.
+ * @param[in] result A result.
+ * @return The status, or 0 if no response was received.
+ * @since 1.0
+ */
+MTASTS_EXPORT int
+mtasts_fetch_result_http_status(const mtasts_fetch_result *result);
+
+/**
+ * @brief The response's `Content-Type` header value, as received.
+ * @param[in] result A result.
+ * @return The value (printable ASCII; other bytes as `\xNN`), owned by
+ *         @p result, or NULL if there was none.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_fetch_result_content_type(const mtasts_fetch_result *result);
+
+/**
+ * @brief The body as received (at most the cap).
+ * @param[in]  result A result.
+ * @param[out] len    Receives the length (0 when there is no body).
+ * @return The bytes, owned by @p result and NUL-terminated after @p len
+ *         bytes (the body itself may hold NULs); NULL if no body arrived.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_fetch_result_body(const mtasts_fetch_result *result, size_t *len);
+
+/**
+ * @brief A human explanation of a failed fetch.
+ * @param[in] result A result.
+ * @return Printable ASCII text owned by @p result, or NULL on success.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_fetch_result_error(const mtasts_fetch_result *result);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup probe MX TLS probe
+ * @brief Check an MX host the way a sender applying a policy will
+ *        (RFC 8461 §4.2, §7.1; R-40, R-50): STARTTLS offered on port 25,
+ *        a certificate that chains to a trusted root, is not expired and
+ *        names the MX host (SNI sent).
+ * @{
+ */
+
+/** Opaque outcome of an MX probe. @since 1.0 */
+typedef struct mtasts_tls_probe mtasts_tls_probe;
+
+/**
+ * @brief Connect to an MX host on port 25 and test STARTTLS and its
+ *        certificate.
+ *
+ * The connection follows the context's connect-to mappings; the CA file
+ * or directory of the context is the trust anchor. *out receives a result
+ * whenever a connection was attempted.
+ * @param[in]     ctx  The context.
+ * @param[in]     host The MX host name (a trailing dot is fine).
+ * @param[out]    out  Receives the result; free it with
+ *                     mtasts_tls_probe_free().
+ * @param[in,out] diag Optional list that receives every problem.
+ * @retval MTASTS_OK      STARTTLS and a valid certificate for @p host.
+ * @retval MTASTS_ETLS    STARTTLS is not offered, or the certificate or
+ *                        the TLS session failed (the result type says
+ *                        which).
+ * @retval MTASTS_EFETCH  No SMTP session (connection refused, timeout, no
+ *                        greeting).
+ * @retval MTASTS_EINVAL  NULL argument or @p host is not a host name.
+ * @retval MTASTS_ENOMEM  Out of memory.
+ * @retval MTASTS_ENOTSUP Built without the network layer (the probe has
+ *                        no callback form: it needs libcurl).
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_probe_mx(mtasts_ctx *ctx, const char *host, mtasts_tls_probe **out,
+                mtasts_diag *diag);
+
+/**
+ * @brief Free a probe result.
+ * @param[in] probe The result, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_tls_probe_free(mtasts_tls_probe *probe);
+
+/**
+ * @brief The status mtasts_probe_mx() returned.
+ * @param[in] probe A result.
+ * @return The status (#MTASTS_EINVAL for NULL).
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_tls_probe_status(const mtasts_tls_probe *probe);
+
+/**
+ * @brief Whether the server offered STARTTLS.
+ * @param[in] probe A result.
+ * @return 1 offered, 0 not offered, -1 unknown (no SMTP session).
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_tls_probe_starttls(const mtasts_tls_probe *probe);
+
+/**
+ * @brief The RFC 8460 result type a sender would report for this MX
+ *        (R-48): `starttls-not-supported`, `certificate-expired`,
+ *        `certificate-host-mismatch`, `certificate-not-trusted` or
+ *        `validation-failure`.
+ * @param[in] probe A result.
+ * @return A ::mtasts_result_type value; 0 if the MX passed or for NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_tls_probe_result_type(const mtasts_tls_probe *probe);
+
+/**
+ * @brief When the server's certificate expires, in seconds since the epoch.
+ * @param[in] probe A result.
+ * @return The notAfter time of the certificate when it verified, else 0.
+ * @since 1.0
+ */
+MTASTS_EXPORT int64_t mtasts_tls_probe_not_after(const mtasts_tls_probe *probe);
+
+/**
+ * @brief A human explanation of a failed probe.
+ * @param[in] probe A result.
+ * @return Printable ASCII owned by @p probe, or NULL if it passed.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_tls_probe_error(const mtasts_tls_probe *probe);
 
 /** @} */
 

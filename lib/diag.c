@@ -136,6 +136,25 @@ static const struct code_info registry[] = {
 	{ MTASTS_D_LINT_WILDCARD_DOMAIN, MTASTS_OK, "lint-wildcard-domain" },
 	{ MTASTS_D_LINT_MX_DUPLICATE, MTASTS_OK, "lint-mx-duplicate" },
 	{ MTASTS_D_LINT_MX_REDUNDANT, MTASTS_OK, "lint-mx-redundant" },
+
+	{ MTASTS_D_DNS_TEMPORARY, MTASTS_EDNS, "dns-temporary" },
+	{ MTASTS_D_DNS_NXDOMAIN, MTASTS_ENORECORD, "dns-nxdomain" },
+	{ MTASTS_D_DNS_NODATA, MTASTS_ENORECORD, "dns-nodata" },
+	{ MTASTS_D_DNS_CNAME, MTASTS_EDNS, "dns-cname" },
+	{ MTASTS_D_FETCH_CONNECT, MTASTS_EFETCH, "fetch-connect" },
+	{ MTASTS_D_FETCH_TLS, MTASTS_ETLS, "fetch-tls" },
+	{ MTASTS_D_FETCH_STATUS, MTASTS_EFETCH, "fetch-status" },
+	{ MTASTS_D_FETCH_REDIRECT, MTASTS_EFETCH, "fetch-redirect" },
+	{ MTASTS_D_FETCH_CONTENT_TYPE, MTASTS_EFETCH, "fetch-content-type" },
+	{ MTASTS_D_FETCH_TOO_LARGE, MTASTS_EFETCH, "fetch-too-large" },
+	{ MTASTS_D_FETCH_TIMEOUT, MTASTS_EFETCH, "fetch-timeout" },
+	{ MTASTS_D_FETCH_ENCODING, MTASTS_EFETCH, "fetch-encoding" },
+	{ MTASTS_D_PROBE_CONNECT, MTASTS_EFETCH, "probe-connect" },
+	{ MTASTS_D_PROBE_NO_STARTTLS, MTASTS_ETLS, "probe-no-starttls" },
+	{ MTASTS_D_PROBE_EXPIRED, MTASTS_ETLS, "probe-expired" },
+	{ MTASTS_D_PROBE_UNTRUSTED, MTASTS_ETLS, "probe-untrusted" },
+	{ MTASTS_D_PROBE_MISMATCH, MTASTS_ETLS, "probe-mismatch" },
+	{ MTASTS_D_PROBE_TLS, MTASTS_ETLS, "probe-tls" },
 };
 
 /* Binary search: the registry is sorted by code (tests/check-internal.c
@@ -234,6 +253,11 @@ static const struct status_info statuses[] = {
 	  "more than one record of this kind in the TXT RRset" },
 	{ MTASTS_ERUA, "MTASTS_ERUA", "missing or invalid rua URI" },
 	{ MTASTS_ELINT, "MTASTS_ELINT", "the policy has lint errors" },
+	{ MTASTS_ENOTSUP, "MTASTS_ENOTSUP",
+	  "built without the network layer" },
+	{ MTASTS_EDNS, "MTASTS_EDNS", "temporary DNS failure" },
+	{ MTASTS_EFETCH, "MTASTS_EFETCH", "the fetch or connection failed" },
+	{ MTASTS_ETLS, "MTASTS_ETLS", "certificate or TLS failure" },
 };
 
 static const struct status_info *

@@ -1197,6 +1197,12 @@ mtasts_status_result_type(int status)
 	case MTASTS_EMX:
 		/* a body was fetched, but it is not a valid policy */
 		return MTASTS_RESULT_STS_POLICY_INVALID;
+	case MTASTS_EFETCH:
+		return MTASTS_RESULT_STS_POLICY_FETCH_ERROR;
+	case MTASTS_ETLS:
+		/* for a policy fetch; an MX probe reports its own, finer
+		 * type (mtasts_tls_probe_result_type()) */
+		return MTASTS_RESULT_STS_WEBPKI_INVALID;
 	default:
 		/* success, a local failure, or no usable TXT record */
 		return 0;

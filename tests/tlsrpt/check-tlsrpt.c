@@ -626,6 +626,15 @@ START_TEST(status_mapping)
 	ck_assert_int_eq(mtasts_status_result_type(MTASTS_ENORECORD), 0);
 	ck_assert_int_eq(mtasts_status_result_type(MTASTS_EMULTIPLE), 0);
 	ck_assert_int_eq(mtasts_status_result_type(MTASTS_ERUA), 0);
+	ck_assert_int_eq(mtasts_status_result_type(MTASTS_ELINT), 0);
+	ck_assert_int_eq(mtasts_status_result_type(MTASTS_ENOTSUP), 0);
+	/* a temporary DNS failure is not reported (T-25, A-22) */
+	ck_assert_int_eq(mtasts_status_result_type(MTASTS_EDNS), 0);
+	/* the fetch failures of RFC 8460 §4.3.2 */
+	ck_assert_int_eq(mtasts_status_result_type(MTASTS_EFETCH),
+	                 MTASTS_RESULT_STS_POLICY_FETCH_ERROR);
+	ck_assert_int_eq(mtasts_status_result_type(MTASTS_ETLS),
+	                 MTASTS_RESULT_STS_WEBPKI_INVALID);
 	ck_assert_str_eq(mtasts_status_name(MTASTS_ERUA), "MTASTS_ERUA");
 }
 END_TEST

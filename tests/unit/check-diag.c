@@ -318,7 +318,8 @@ static const int all_statuses[] = {
 	MTASTS_OK,        MTASTS_ENOMEM,   MTASTS_EINVAL,    MTASTS_ESYNTAX,
 	MTASTS_ETOOLARGE, MTASTS_EVERSION, MTASTS_EID,       MTASTS_EMODE,
 	MTASTS_EMAXAGE,   MTASTS_EMX,      MTASTS_ENORECORD, MTASTS_EMULTIPLE,
-	MTASTS_ERUA,      MTASTS_ELINT,
+	MTASTS_ERUA,      MTASTS_ELINT,    MTASTS_ENOTSUP,   MTASTS_EDNS,
+	MTASTS_EFETCH,    MTASTS_ETLS,
 };
 
 START_TEST(status_names)
@@ -340,6 +341,10 @@ START_TEST(status_names)
 	ck_assert_int_eq(MTASTS_EMULTIPLE, -11);
 	ck_assert_int_eq(MTASTS_ERUA, -12);
 	ck_assert_int_eq(MTASTS_ELINT, -13);
+	ck_assert_int_eq(MTASTS_ENOTSUP, -14);
+	ck_assert_int_eq(MTASTS_EDNS, -15);
+	ck_assert_int_eq(MTASTS_EFETCH, -16);
+	ck_assert_int_eq(MTASTS_ETLS, -17);
 
 	for (i = 0; i < T_ARRAY_LEN(all_statuses); i++) {
 		int st = all_statuses[i];
@@ -359,7 +364,7 @@ END_TEST
 
 START_TEST(status_names_unknown)
 {
-	static const int unknown[] = { 1, 2, 100, -14, -15, -100, INT_MIN,
+	static const int unknown[] = { 1, 2, 100, -18, -19, -100, INT_MIN,
 		                       INT_MAX };
 	size_t i;
 
@@ -385,6 +390,7 @@ START_TEST(code_names_unknown)
 	static const int unknown[] = { 0,   1,   -1,  100, 117, 199, 200,
 		                       213, 219, 222, 299, 300, 317, 399,
 		                       400, 412, 500, 509, 600, 618, 700,
+		                       705, 709, 718, 719, 726, 800,
 		                       INT_MIN, INT_MAX };
 	size_t i;
 
@@ -411,6 +417,12 @@ START_TEST(code_values)
 	ck_assert_int_eq(MTASTS_D_TLSRPT_MAILTO_HEADERS, 508);
 	ck_assert_int_eq(MTASTS_D_LINT_MX_UNCOVERED, 601);
 	ck_assert_int_eq(MTASTS_D_LINT_MX_REDUNDANT, 617);
+	ck_assert_int_eq(MTASTS_D_DNS_TEMPORARY, 701);
+	ck_assert_int_eq(MTASTS_D_DNS_CNAME, 704);
+	ck_assert_int_eq(MTASTS_D_FETCH_CONNECT, 710);
+	ck_assert_int_eq(MTASTS_D_FETCH_ENCODING, 717);
+	ck_assert_int_eq(MTASTS_D_PROBE_CONNECT, 720);
+	ck_assert_int_eq(MTASTS_D_PROBE_TLS, 725);
 	ck_assert_int_eq(MTASTS_SEVERITY_ERROR, 1);
 	ck_assert_int_eq(MTASTS_SEVERITY_WARNING, 2);
 	ck_assert_int_eq(MTASTS_SEVERITY_NOTE, 3);
@@ -418,8 +430,8 @@ START_TEST(code_values)
 	ck_assert_int_eq(MTASTS_MODE_TESTING, 2);
 	ck_assert_int_eq(MTASTS_MODE_ENFORCE, 3);
 	/* the table of this test holds every code of the enum: 16 + 14 + 16
-	 * + 11 + 8 + 17 */
-	ck_assert_uint_eq(t_codes_len, 82);
+	 * + 11 + 8 + 17 + 18 */
+	ck_assert_uint_eq(t_codes_len, 100);
 }
 END_TEST
 

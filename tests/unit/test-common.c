@@ -113,6 +113,25 @@ const struct t_code t_codes[] = {
 	{ MTASTS_D_LINT_WILDCARD_DOMAIN, "lint-wildcard-domain", MTASTS_OK },
 	{ MTASTS_D_LINT_MX_DUPLICATE, "lint-mx-duplicate", MTASTS_OK },
 	{ MTASTS_D_LINT_MX_REDUNDANT, "lint-mx-redundant", MTASTS_OK },
+
+	{ MTASTS_D_DNS_TEMPORARY, "dns-temporary", MTASTS_EDNS },
+	{ MTASTS_D_DNS_NXDOMAIN, "dns-nxdomain", MTASTS_ENORECORD },
+	{ MTASTS_D_DNS_NODATA, "dns-nodata", MTASTS_ENORECORD },
+	{ MTASTS_D_DNS_CNAME, "dns-cname", MTASTS_EDNS },
+	{ MTASTS_D_FETCH_CONNECT, "fetch-connect", MTASTS_EFETCH },
+	{ MTASTS_D_FETCH_TLS, "fetch-tls", MTASTS_ETLS },
+	{ MTASTS_D_FETCH_STATUS, "fetch-status", MTASTS_EFETCH },
+	{ MTASTS_D_FETCH_REDIRECT, "fetch-redirect", MTASTS_EFETCH },
+	{ MTASTS_D_FETCH_CONTENT_TYPE, "fetch-content-type", MTASTS_EFETCH },
+	{ MTASTS_D_FETCH_TOO_LARGE, "fetch-too-large", MTASTS_EFETCH },
+	{ MTASTS_D_FETCH_TIMEOUT, "fetch-timeout", MTASTS_EFETCH },
+	{ MTASTS_D_FETCH_ENCODING, "fetch-encoding", MTASTS_EFETCH },
+	{ MTASTS_D_PROBE_CONNECT, "probe-connect", MTASTS_EFETCH },
+	{ MTASTS_D_PROBE_NO_STARTTLS, "probe-no-starttls", MTASTS_ETLS },
+	{ MTASTS_D_PROBE_EXPIRED, "probe-expired", MTASTS_ETLS },
+	{ MTASTS_D_PROBE_UNTRUSTED, "probe-untrusted", MTASTS_ETLS },
+	{ MTASTS_D_PROBE_MISMATCH, "probe-mismatch", MTASTS_ETLS },
+	{ MTASTS_D_PROBE_TLS, "probe-tls", MTASTS_ETLS },
 };
 
 const size_t t_codes_len = T_ARRAY_LEN(t_codes);
@@ -157,6 +176,10 @@ static const struct {
 	{ MTASTS_EMULTIPLE, "MTASTS_EMULTIPLE" },
 	{ MTASTS_ERUA, "MTASTS_ERUA" },
 	{ MTASTS_ELINT, "MTASTS_ELINT" },
+	{ MTASTS_ENOTSUP, "MTASTS_ENOTSUP" },
+	{ MTASTS_EDNS, "MTASTS_EDNS" },
+	{ MTASTS_EFETCH, "MTASTS_EFETCH" },
+	{ MTASTS_ETLS, "MTASTS_ETLS" },
 };
 
 int
