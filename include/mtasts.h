@@ -2424,6 +2424,8 @@ MTASTS_EXPORT int mtasts_dns_reply_add_address(mtasts_dns_reply *reply,
  * @retval MTASTS_ENORECORD  NXDOMAIN, NODATA, or no STSv1 record among
  *                           the TXT RRs: the domain has no policy (R-06).
  * @retval MTASTS_EMULTIPLE  Several STSv1 records: no policy (R-06).
+ * @retval MTASTS_ETOOLARGE  More than #MTASTS_RRSET_MAX TXT RRs, as for
+ *                           mtasts_record_select().
  * @retval MTASTS_EDNS       The lookup failed temporarily (SERVFAIL,
  *                           timeout, no server, CNAME loop): keep using a
  *                           cached policy (A-22, R-09).

@@ -186,7 +186,8 @@ mtasts__dns_parse(const unsigned char *m, size_t len, const char *name,
 			res = MTASTS_ENOMEM;
 		else if (st == MTASTS_OK)
 			res = MTASTS_DNS_OK;
-		/* past MTASTS_RRSET_MAX records the rest are dropped */
+		/* past MTASTS_RRSET_MAX records reply->overflow is set and
+		 * the rest are not stored */
 	}
 	free(an);
 	if (res == MTASTS_DNS_NODATA && strcmp(cur, name) != 0)

@@ -315,6 +315,7 @@ mtasts__dns_reply_clear(struct mtasts_dns_reply *r)
 	r->rr = NULL;
 	r->n = r->cap = 0;
 	r->result = 0;
+	r->overflow = 0;
 }
 
 int
@@ -323,8 +324,10 @@ mtasts__dns_reply_push(struct mtasts_dns_reply *r, const void *data,
 {
 	unsigned char *copy;
 
-	if (r->n == MTASTS_RRSET_MAX)
+	if (r->n == MTASTS_RRSET_MAX) {
+		r->overflow = 1;
 		return MTASTS_ETOOLARGE;
+	}
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 4;
 		struct mtasts__rr *v = realloc(r->rr, cap * sizeof(*v));
@@ -535,6 +538,17 @@ discover(mtasts_ctx *ctx, const char *prefix, const char *domain, void **out,
 		mtasts__dns_reply_clear(&reply);
 		st = dns_failure(&s, name, res, MTASTS_RRTYPE_TXT);
 		return s.oom ? MTASTS_ENOMEM : st;
+	}
+	if (reply.overflow) {
+		/* as the RRset selection does for a list this long: dropping
+		 * the rest could hide a second record (R-06) */
+		mtasts__dns_reply_clear(&reply);
+		mtasts__report(&s, MTASTS_D_TOO_MANY_RECORDS, MTASTS_SEVERITY_ERROR,
+		               0, 0, 0,
+		               "%s: more than %d TXT records; at most %d are "
+		               "examined",
+		               name, MTASTS_RRSET_MAX, MTASTS_RRSET_MAX);
+		return mtasts__sink_result(&s);
 	}
 	rd = malloc(reply.n * sizeof(*rd));
 	lens = malloc(reply.n * sizeof(*lens));

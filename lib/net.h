@@ -70,6 +70,7 @@ struct mtasts__rr {
 struct mtasts_dns_reply {
 	int rrtype;
 	int result; /* 0 until set */
+	int overflow; /* a record past MTASTS_RRSET_MAX was offered */
 	struct mtasts__rr *rr;
 	size_t n;
 	size_t cap;

@@ -17,6 +17,8 @@
 
 #include <mtasts.h>
 
+#include "net.h" /* mtasts__dns_parse(): the DNS message reader */
+
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t m);
 void *__real_realloc(void *p, size_t n);
@@ -474,6 +476,158 @@ op_pattern_check(mtasts_diag *d)
 	return st == MTASTS_ENOMEM ? st : MTASTS_OK;
 }
 
+
+/* ---- the network layer, through the application's callbacks ---------------- */
+
+static int
+fake_dns(void *user, const char *name, int rrtype, mtasts_dns_reply *reply)
+{
+	static const unsigned char spf[] = "\x0bv=spf1 -all";
+	static const unsigned char sts[] = "\x09v=STSv1; \x0bid=20240101";
+	static const unsigned char rpt[] = "\x1cv=TLSRPTv1; rua=mailto:a@b.c";
+	int st = MTASTS_OK;
+
+	(void)user;
+	if (rrtype == MTASTS_RRTYPE_TXT && strncmp(name, "_mta-sts.", 9) == 0) {
+		st = mtasts_dns_reply_add_txt(reply, spf, sizeof(spf) - 1);
+		if (st == MTASTS_OK)
+			st = mtasts_dns_reply_add_txt(reply, sts,
+			                              sizeof(sts) - 1);
+	} else if (rrtype == MTASTS_RRTYPE_TXT) {
+		st = mtasts_dns_reply_add_txt(reply, rpt, sizeof(rpt) - 1);
+	} else if (rrtype == MTASTS_RRTYPE_MX && strcmp(name, "nx.example")) {
+		st = mtasts_dns_reply_add_mx(reply, 20, "MX2.example.com.");
+		if (st == MTASTS_OK)
+			st = mtasts_dns_reply_add_mx(reply, 10,
+			                             "mx1.example.com.");
+	} else {
+		st = mtasts_dns_reply_set_result(reply, MTASTS_DNS_NXDOMAIN);
+	}
+	return st; /* ENOMEM from a setter aborts the lookup with it */
+}
+
+static int
+fake_https(void *user, const char *url, mtasts_http_reply *reply)
+{
+	const char *body = user;
+	int st;
+
+	(void)url;
+	st = mtasts_http_reply_set_status(reply, body ? 200 : 404);
+	if (st == MTASTS_OK)
+		st = mtasts_http_reply_set_content_type(reply,
+		                                        "text/plain; charset=utf-8");
+	if (st == MTASTS_OK && body)
+		st = mtasts_http_reply_append_body(reply, body, strlen(body));
+	return st;
+}
+
+static int
+net_ctx(mtasts_ctx **c, void *http_user)
+{
+	CHECK(mtasts_ctx_new(c));
+	CHECK(mtasts_ctx_set_dns_servers(*c, "127.0.0.1:5353,[::1]:53"));
+	CHECK(mtasts_ctx_set_ca_file(*c, "/nonexistent/ca.pem"));
+	CHECK(mtasts_ctx_add_connect_to(*c, "mta-sts.example.com:443:"
+	                                    "127.0.0.1:8443"));
+	CHECK(mtasts_ctx_set_resolver(*c, fake_dns, NULL));
+	return mtasts_ctx_set_fetcher(*c, fake_https, http_user);
+}
+
+static int
+op_net_discover(mtasts_diag *d)
+{
+	mtasts_ctx *c = NULL;
+	mtasts_record *r = NULL;
+	mtasts_tlsrpt *t = NULL;
+	mtasts_mx_list *mx = NULL;
+	int res = 0;
+	int st = net_ctx(&c, NULL);
+
+	if (st == MTASTS_OK)
+		st = mtasts_discover_record(c, "Example.com.", &r, &res, 0, d);
+	EXPECT(st != MTASTS_OK || (r && res == MTASTS_DNS_OK));
+	if (st == MTASTS_OK)
+		st = mtasts_discover_tlsrpt(c, "example.com", &t, &res, 0, d);
+	if (st == MTASTS_OK)
+		st = mtasts_lookup_mx(c, "example.com", &mx, &res, d);
+	EXPECT(st != MTASTS_OK || mtasts_mx_list_count(mx) == 2);
+	if (st == MTASTS_OK) {
+		/* a failed lookup reports, and allocates, too */
+		mtasts_mx_list *none = NULL;
+
+		st = mtasts_lookup_mx(c, "nx.example", &none, &res, d);
+		EXPECT(none == NULL);
+		if (st == MTASTS_ENORECORD)
+			st = MTASTS_OK;
+	}
+	mtasts_record_free(r);
+	mtasts_tlsrpt_free(t);
+	mtasts_mx_list_free(mx);
+	mtasts_ctx_free(c);
+	return st;
+}
+
+static int
+op_net_fetch(mtasts_diag *d)
+{
+	static char body[] = "version: STSv1\nmode: enforce\n"
+	                     "mx: mx1.example.com\nmax_age: 86400\n";
+	mtasts_ctx *c = NULL;
+	mtasts_fetch_result *f = NULL;
+	int st = net_ctx(&c, body);
+
+	if (st == MTASTS_OK)
+		st = mtasts_policy_fetch(c, "example.com", "20240101", 0, &f, d);
+	EXPECT(st != MTASTS_OK || mtasts_fetch_result_policy(f) != NULL);
+	mtasts_fetch_result_free(f);
+	f = NULL;
+	if (st == MTASTS_OK) {
+		/* a 404 gives a result too */
+		st = mtasts_ctx_set_fetcher(c, fake_https, NULL);
+		if (st == MTASTS_OK)
+			st = mtasts_policy_fetch(c, "example.com", NULL, 0, &f, d);
+		EXPECT(st == MTASTS_ENOMEM ? f == NULL : f != NULL);
+		if (st == MTASTS_EFETCH)
+			st = MTASTS_OK;
+	}
+	mtasts_fetch_result_free(f);
+	mtasts_ctx_free(c);
+	return st;
+}
+
+/* A response with a CNAME chain, TXT and MX records, compression. */
+static const unsigned char dns_msg[] = {
+	0x12, 0x34, 0x81, 0x80, 0, 1, 0, 3, 0, 0, 0, 0,
+	/* question: _mta-sts.a.example TXT IN (offset 12) */
+	8, '_', 'm', 't', 'a', '-', 's', 't', 's', 1, 'a', 7, 'e', 'x', 'a',
+	'm', 'p', 'l', 'e', 0, 0, 16, 0, 1,
+	/* CNAME -> _mta-sts.b.example (the target at offset 48, its
+	 * "example" a pointer to offset 23) */
+	0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 13,
+	8, '_', 'm', 't', 'a', '-', 's', 't', 's', 1, 'b', 0xC0, 23,
+	/* two TXT RRs owned by the target */
+	0xC0, 48, 0, 16, 0, 1, 0, 0, 0, 60, 0, 14,
+	13, 'v', '=', 'S', 'T', 'S', 'v', '1', ';', ' ', 'i', 'd', '=', '1',
+	0xC0, 48, 0, 16, 0, 1, 0, 0, 0, 60, 0, 4, 3, 'a', 'b', 'c',
+};
+
+static int
+op_dns_parse(mtasts_diag *d)
+{
+	struct mtasts_dns_reply r;
+	char next[256];
+	int res;
+
+	(void)d;
+	mtasts__dns_reply_init(&r, MTASTS_RRTYPE_TXT);
+	res = mtasts__dns_parse(dns_msg, sizeof(dns_msg), "_mta-sts.a.example",
+	                        MTASTS_RRTYPE_TXT, &r, next);
+	EXPECT(res == MTASTS_ENOMEM || (res == MTASTS_DNS_OK && r.n == 2));
+	mtasts__dns_reply_clear(&r);
+	return res == MTASTS_DNS_OK ? MTASTS_OK : res;
+}
+
 /* ---- the loop ------------------------------------------------------------- */
 
 struct op {
@@ -505,6 +659,11 @@ static const struct op ops[] = {
 	{ "tlsrpt-builder-diag", op_tlsrpt_builder, 1 },
 	{ "lint", op_lint, 0 },
 	{ "lint-diag", op_lint, 1 },
+	{ "net-discover", op_net_discover, 0 },
+	{ "net-discover-diag", op_net_discover, 1 },
+	{ "net-fetch", op_net_fetch, 0 },
+	{ "net-fetch-diag", op_net_fetch, 1 },
+	{ "dns-parse", op_dns_parse, 0 },
 };
 
 START_TEST(oom_each_allocation)
