@@ -481,7 +481,11 @@ enum mtasts_diag_code {
 	/** Probe: the MX certificate does not name the MX host. */
 	MTASTS_D_PROBE_MISMATCH = 724,
 	/** Probe: the TLS session failed for another reason. */
-	MTASTS_D_PROBE_TLS = 725
+	MTASTS_D_PROBE_TLS = 725,
+
+	/** Cache: a serialised cache entry is malformed (the embedded policy
+	 *  reports with the policy codes). */
+	MTASTS_D_CACHE_SYNTAX = 801
 };
 
 /**
@@ -2097,6 +2101,197 @@ MTASTS_EXPORT int mtasts_policy_match(const mtasts_policy *policy,
 
 /* ======================================================================= */
 /**
+ * @defgroup apply Applying a policy to a delivery
+ * @brief What a sending MTA does with a policy and a domain's MX hosts
+ *        (RFC 8461 §4, §5, §5.1, §8.4; digest §5).
+ *
+ * mtasts_plan_new() takes the policy that applies (the one the cache
+ * decision of mtasts_cache_decide() says to use; NULL when none applies)
+ * and the MX hosts in the order the MTA will try them, and says for each
+ * host whether it may be tried and with which TLS requirement:
+ *
+ * | mode | MX matches a pattern | MX matches none |
+ * | --- | --- | --- |
+ * | enforce | #MTASTS_MX_REQUIRE_TLS | #MTASTS_MX_REFUSE, report `validation-failure` |
+ * | testing | #MTASTS_MX_OPPORTUNISTIC (validate, report failures) | #MTASTS_MX_OPPORTUNISTIC, report `validation-failure` |
+ * | none, or no policy | #MTASTS_MX_OPPORTUNISTIC, nothing reported | the same |
+ *
+ * The MTA walks its MX list in its usual order and treats a refused host,
+ * or a required-TLS host whose session fails validation, as unreachable
+ * with a transient error (R-42, R-57): it never pre-filters the list and
+ * then delivers "normally" to what is left (§8.4). When no host may be
+ * tried (mtasts_plan_deliverable() is 0) the message stays queued; before
+ * it is ever bounced, the MTA must look up the TXT record again and fetch
+ * a policy with a new id (R-45, digest C10). A passing MTA-STS validation
+ * never overrides a failing DANE validation (R-54).
+ *
+ * Reports: a host that matches no pattern is reported as
+ * #MTASTS_RESULT_VALIDATION_FAILURE (RFC 8460 has no type of its own;
+ * reading TA-15); TLS failures are reported with the type the MTA
+ * observed, through mtasts_plan_tls_outcome(). Nothing is reported for
+ * mode none (§6).
+ * @{
+ */
+
+/** @brief What an MTA may do with one MX host. Values are fixed.
+ *  @since 1.0 */
+enum mtasts_mx_verdict {
+	/** Enforce, and the host matches the policy: deliver only over
+	 *  STARTTLS with a certificate that chains to a trusted root, is not
+	 *  expired and names the MX host, SNI sent (R-38, R-40, R-50);
+	 *  otherwise treat the host as unreachable (transient). */
+	MTASTS_MX_REQUIRE_TLS = 1,
+	/** Enforce, and the host matches no pattern: do not connect; treat it
+	 *  as unreachable (transient) (R-38, R-42). */
+	MTASTS_MX_REFUSE = 2,
+	/** Testing, none, or no policy: deliver as without MTA-STS
+	 *  (opportunistic TLS). In testing, failures are reported (R-43). */
+	MTASTS_MX_OPPORTUNISTIC = 3
+};
+
+/**
+ * @brief The name of a verdict: "require-tls", "refuse" or
+ *        "opportunistic".
+ * @param[in] verdict A ::mtasts_mx_verdict value.
+ * @return A static string, or NULL for an unknown value.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_mx_verdict_name(int verdict);
+
+/** Opaque delivery plan: a policy applied to a list of MX hosts.
+ *  @since 1.0 */
+typedef struct mtasts_plan mtasts_plan;
+
+/**
+ * @brief Apply a policy to the MX hosts of its domain.
+ * @param[out] out      Receives the plan; free it with mtasts_plan_free().
+ *                      NULL on failure.
+ * @param[in]  policy   The policy that applies, or NULL when none does
+ *                      (every host is then #MTASTS_MX_OPPORTUNISTIC).
+ *                      The plan keeps no reference to it.
+ * @param[in]  hosts    The MX host names as found in DNS, in the order the
+ *                      MTA will try them (a trailing dot is fine; the
+ *                      implicit MX, the domain itself, when it has no MX
+ *                      record, A-15).
+ * @param[in]  count    Number of hosts (0 allowed).
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL @p out, NULL @p hosts with @p count > 0, a
+ *                       NULL host, or more than 65535 hosts.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_plan_new(mtasts_plan **out, const mtasts_policy *policy,
+                const char *const *hosts, size_t count);
+
+/**
+ * @brief Free a plan.
+ * @param[in] plan The plan, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_plan_free(mtasts_plan *plan);
+
+/**
+ * @brief The mode of the policy the plan was made with.
+ * @param[in] plan A plan.
+ * @return A ::mtasts_mode value, or 0 when it was made without a policy
+ *         or @p plan is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_plan_mode(const mtasts_plan *plan);
+
+/**
+ * @brief Number of MX hosts in the plan.
+ * @param[in] plan A plan; NULL counts as empty.
+ * @return The count.
+ * @since 1.0
+ */
+MTASTS_EXPORT size_t mtasts_plan_count(const mtasts_plan *plan);
+
+/**
+ * @brief Host @p index as it was given.
+ * @param[in] plan  A plan.
+ * @param[in] index 0-based index.
+ * @return The host name, owned by @p plan; NULL if out of range.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_plan_host(const mtasts_plan *plan,
+                                           size_t index);
+
+/**
+ * @brief The verdict for host @p index.
+ * @param[in] plan  A plan.
+ * @param[in] index 0-based index.
+ * @return A ::mtasts_mx_verdict value, or #MTASTS_EINVAL if out of range.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_plan_verdict(const mtasts_plan *plan, size_t index);
+
+/**
+ * @brief The first policy pattern that host @p index matches (R-39).
+ * @param[in] plan  A plan.
+ * @param[in] index 0-based index.
+ * @return The pattern's index in the policy (see mtasts_policy_mx()), or
+ *         #MTASTS_NO_INDEX when none matches, without a policy, or out of
+ *         range.
+ * @since 1.0
+ */
+MTASTS_EXPORT size_t mtasts_plan_pattern(const mtasts_plan *plan,
+                                         size_t index);
+
+/**
+ * @brief What to report for host @p index before any connection.
+ * @param[in] plan  A plan.
+ * @param[in] index 0-based index.
+ * @return #MTASTS_RESULT_VALIDATION_FAILURE for a host that matches no
+ *         pattern in enforce or testing mode (TA-15), else 0.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_plan_report_type(const mtasts_plan *plan,
+                                          size_t index);
+
+/**
+ * @brief Whether any host may be tried.
+ * @param[in] plan A plan.
+ * @return 1 if at least one host is not #MTASTS_MX_REFUSE; 0 if none may
+ *         be tried (enforce and no host matches, or no hosts): keep the
+ *         message queued and re-check the TXT id before bouncing (R-45,
+ *         R-46) — or if @p plan is NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_plan_deliverable(const mtasts_plan *plan);
+
+/**
+ * @brief Decide about a TLS session with host @p index once its outcome is
+ *        known.
+ *
+ * @p tls_result is what the MTA observed: 0 when STARTTLS succeeded with a
+ * certificate that chains to a trusted root, is not expired and names the
+ * host (R-40); otherwise the ::mtasts_result_type of the failure
+ * (#MTASTS_RESULT_STARTTLS_NOT_SUPPORTED, ..._CERTIFICATE_EXPIRED,
+ * ..._CERTIFICATE_NOT_TRUSTED, ..._CERTIFICATE_HOST_MISMATCH,
+ * ..._VALIDATION_FAILURE).
+ * @param[in]  plan        A plan.
+ * @param[in]  index       0-based host index.
+ * @param[in]  tls_result  0 or a ::mtasts_result_type value.
+ * @param[out] report_type Optional; receives the result type to report
+ *                         (R-48): @p tls_result in enforce and testing
+ *                         mode, 0 in mode none or without a policy.
+ * @return 1 if the message may be delivered over this session, 0 if the
+ *         MTA must not deliver to this host (enforce: treat it as
+ *         unreachable, transient, R-42), #MTASTS_EINVAL for NULL @p plan,
+ *         an index out of range, a refused host or an unknown
+ *         @p tls_result.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_plan_tls_outcome(const mtasts_plan *plan,
+                                          size_t index, int tls_result,
+                                          int *report_type);
+
+/** @} */
+
+/* ======================================================================= */
+/**
  * @defgroup net Network context
  * @brief Options for DNS discovery, the HTTPS policy fetch and MX probes
  *        (RFC 8461 §3, digest §3).
@@ -2891,6 +3086,330 @@ MTASTS_EXPORT int64_t mtasts_tls_probe_not_after(const mtasts_tls_probe *probe);
  * @since 1.0
  */
 MTASTS_EXPORT const char *mtasts_tls_probe_error(const mtasts_tls_probe *probe);
+
+/** @} */
+
+/* ======================================================================= */
+/**
+ * @defgroup cache Policy cache decisions
+ * @brief The caching rules of RFC 8461 (§3, §3.3, §5.1, §10.2; digest §4)
+ *        as pure functions: no I/O, no clock, no threads.
+ *
+ * An MTA keeps one ::mtasts_cache_entry per Policy Domain, in memory or in
+ * its own store (mtasts_cache_entry_serialize()). For each delivery it
+ * asks mtasts_cache_decide() what to do, given the entry, what it knows of
+ * the `_mta-sts` TXT record and the time; it performs the I/O the answer
+ * asks for (its own DNS and HTTPS, or mtasts_discover_record() and
+ * mtasts_policy_fetch()), records the outcome with
+ * mtasts_cache_entry_update() (or _store() / _fail()), and applies the
+ * policy with mtasts_plan_new().
+ *
+ * The rules encoded: a cached policy is usable while the time since its
+ * fetch does not exceed its max_age (C1, A-19); a TXT id different from
+ * the cached one means a new policy to fetch (C2, R-04); without a usable
+ * policy, fetch (C3, R-47); a fetched valid policy replaces the cached one
+ * whatever its mode, `none` included (C4); a failed fetch or a DNS failure
+ * keeps the usable cached policy (C5, C7, R-33, R-09) and without one no
+ * policy applies (C6, R-32); after a failed fetch for an id, no new
+ * attempt for that id for 5 minutes (R-30); a usable policy is refreshed
+ * in the background before it expires, at the latest one day after its
+ * fetch (or at half its max_age if that is shorter) (C8, R-34); a first
+ * policy needs a TXT record (C12), a refresh does not.
+ *
+ * Entries are not thread-safe objects: an MTA sharing one between threads
+ * locks it. Times are seconds since the epoch (int64_t).
+ * @{
+ */
+
+/** @brief What the MTA knows of the `_mta-sts` TXT record. Values are
+ *  fixed. @since 1.0 */
+enum mtasts_txt_state {
+	/** Not looked up for this decision. */
+	MTASTS_TXT_NOT_CHECKED = 0,
+	/** One valid STSv1 record; its id is given. */
+	MTASTS_TXT_FOUND = 1,
+	/** No usable record: NXDOMAIN, NODATA, none or several STSv1
+	 *  records, an invalid record (R-06). */
+	MTASTS_TXT_ABSENT = 2,
+	/** The lookup failed temporarily (SERVFAIL, timeout). */
+	MTASTS_TXT_TEMPFAIL = 3
+};
+
+/** @brief What mtasts_cache_decide() asks the MTA to do. Values are fixed.
+ *  @since 1.0 */
+enum mtasts_cache_action {
+	/** Apply the cached policy (mtasts_cache_entry_policy()). */
+	MTASTS_ACTION_USE = 1,
+	/** Apply the cached policy now, and fetch the policy again in the
+	 *  background (a new id, or a refresh that is due). */
+	MTASTS_ACTION_REFRESH = 2,
+	/** Nothing usable is cached: fetch the policy now, record the
+	 *  outcome, then decide again (or deliver without MTA-STS if the MTA
+	 *  does not wait, R-47). */
+	MTASTS_ACTION_FETCH = 3,
+	/** Nothing usable is cached and the TXT record was not checked: look
+	 *  it up, then decide again. */
+	MTASTS_ACTION_LOOKUP = 4,
+	/** No policy applies: deliver as if the domain had no MTA-STS
+	 *  (R-32). */
+	MTASTS_ACTION_NONE = 5
+};
+
+/**
+ * @brief The name of an action: "use", "refresh", "fetch", "lookup",
+ *        "none".
+ * @param[in] action A ::mtasts_cache_action value.
+ * @return A static string, or NULL for an unknown value.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *mtasts_cache_action_name(int action);
+
+/** The shortest wait between two fetches for the same id after a failure,
+ *  in seconds (R-30). @since 1.0 */
+#define MTASTS_CACHE_RETRY_DELAY 300
+/** The longest time a usable policy goes without a refresh, in seconds
+ *  (C8: daily). @since 1.0 */
+#define MTASTS_CACHE_REFRESH_MAX 86400
+
+/** Opaque cached state of one Policy Domain. @since 1.0 */
+typedef struct mtasts_cache_entry mtasts_cache_entry;
+
+/**
+ * @brief Create an empty entry (no policy, no failure) for a domain.
+ * @param[out] out    Receives the entry; free it with
+ *                    mtasts_cache_entry_free(). NULL on failure.
+ * @param[in]  domain The Policy Domain (stored lower case, without a
+ *                    trailing dot).
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL argument or @p domain is not a host name.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_cache_entry_new(mtasts_cache_entry **out, const char *domain);
+
+/**
+ * @brief Free an entry and the policy it holds.
+ * @param[in] entry The entry, or NULL (nothing happens).
+ * @since 1.0
+ */
+MTASTS_EXPORT void mtasts_cache_entry_free(mtasts_cache_entry *entry);
+
+/**
+ * @brief The entry's Policy Domain.
+ * @param[in] entry An entry.
+ * @return The domain, owned by @p entry; NULL for NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_cache_entry_domain(const mtasts_cache_entry *entry);
+
+/**
+ * @brief The cached policy, usable or not.
+ * @param[in] entry An entry.
+ * @return The policy, owned by @p entry and valid until the next call
+ *         that changes it; NULL when none was ever stored.
+ * @since 1.0
+ */
+MTASTS_EXPORT const mtasts_policy *
+mtasts_cache_entry_policy(const mtasts_cache_entry *entry);
+
+/**
+ * @brief The TXT id the cached policy was fetched under (A-21).
+ * @param[in] entry An entry.
+ * @return The id, owned by @p entry; "" when the policy was stored without
+ *         an id; NULL without a policy.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_cache_entry_id(const mtasts_cache_entry *entry);
+
+/**
+ * @brief When the cached policy was fetched.
+ * @param[in] entry An entry.
+ * @return The time, or 0 without a policy.
+ * @since 1.0
+ */
+MTASTS_EXPORT int64_t
+mtasts_cache_entry_fetched_at(const mtasts_cache_entry *entry);
+
+/**
+ * @brief The last moment the cached policy is usable: fetch time plus
+ *        max_age (C1, A-19).
+ * @param[in] entry An entry.
+ * @return The time, or 0 without a policy.
+ * @since 1.0
+ */
+MTASTS_EXPORT int64_t
+mtasts_cache_entry_expires_at(const mtasts_cache_entry *entry);
+
+/**
+ * @brief Whether the cached policy may be applied at @p now (C1, R-23).
+ * @param[in] entry An entry, or NULL.
+ * @param[in] now   The current time.
+ * @return 1 if a policy is cached and @p now is not after its expiry
+ *         time; 0 otherwise.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_cache_entry_usable(const mtasts_cache_entry *entry,
+                                            int64_t now);
+
+/**
+ * @brief When the last failed fetch happened (cleared by a successful
+ *        store).
+ * @param[in] entry An entry.
+ * @return The time, or 0 when none failed since the last success.
+ * @since 1.0
+ */
+MTASTS_EXPORT int64_t
+mtasts_cache_entry_failed_at(const mtasts_cache_entry *entry);
+
+/**
+ * @brief The TXT id of the last failed fetch.
+ * @param[in] entry An entry.
+ * @return The id ("" if the fetch had none), owned by @p entry; NULL
+ *         when none failed since the last success.
+ * @since 1.0
+ */
+MTASTS_EXPORT const char *
+mtasts_cache_entry_failed_id(const mtasts_cache_entry *entry);
+
+/**
+ * @brief How many fetches failed in a row since the last success (for the
+ *        administrator alerts of C9, R-35, R-60; not for mode none).
+ * @param[in] entry An entry.
+ * @return The count; 0 for NULL.
+ * @since 1.0
+ */
+MTASTS_EXPORT unsigned int
+mtasts_cache_entry_failures(const mtasts_cache_entry *entry);
+
+/**
+ * @brief Store a freshly fetched valid policy (C4): it replaces the
+ *        cached one whatever its mode, and the failure state is cleared.
+ * @param[in,out] entry      The entry.
+ * @param[in]     policy     The policy (copied).
+ * @param[in]     id         The TXT id it was fetched under (copied), or
+ *                           NULL for a refresh made without a record.
+ * @param[in]     fetched_at The fetch time.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL @p entry or @p policy, or an invalid @p id
+ *                       (mtasts_id_check()).
+ * @retval MTASTS_ENOMEM Out of memory (the entry is unchanged).
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_cache_entry_store(mtasts_cache_entry *entry,
+                         const mtasts_policy *policy, const char *id,
+                         int64_t fetched_at);
+
+/**
+ * @brief Record a failed fetch (C5, R-30): the cached policy is kept.
+ * @param[in,out] entry The entry.
+ * @param[in]     id    The TXT id the fetch was for (copied), or NULL.
+ * @param[in]     when  The time of the failure.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL @p entry or an invalid @p id.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_cache_entry_fail(mtasts_cache_entry *entry,
+                                          const char *id, int64_t when);
+
+/**
+ * @brief Record the outcome of mtasts_policy_fetch(): store its policy on
+ *        success, record a failure otherwise (an invalid body included,
+ *        A-14), with the result's record id and time.
+ * @param[in,out] entry  The entry.
+ * @param[in]     result A fetch result for the entry's domain.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL argument, or a result for another domain.
+ * @retval MTASTS_ENOMEM Out of memory (the entry is unchanged).
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_cache_entry_update(mtasts_cache_entry *entry,
+                          const mtasts_fetch_result *result);
+
+/**
+ * @brief Decide what to do for a delivery to the entry's domain.
+ *
+ * | TXT state | usable policy cached | nothing usable cached |
+ * | --- | --- | --- |
+ * | not checked | USE (REFRESH when due) | LOOKUP |
+ * | found, same id | USE (REFRESH when due) | FETCH (NONE within 5 min of a failure for this id) |
+ * | found, new id | REFRESH (USE within 5 min of a failure for this id) | FETCH (the same back-off: NONE) |
+ * | absent | USE (REFRESH when due, C12) | NONE |
+ * | temporary failure | USE (REFRESH when due) | NONE |
+ *
+ * A refresh is due once the policy is MTASTS_CACHE_REFRESH_MAX seconds old,
+ * or half its max_age if that is shorter, and not within 5 minutes of a
+ * failure for its id.
+ * @param[in]  entry      The domain's entry, or NULL when nothing is
+ *                        cached.
+ * @param[in]  txt_state  A ::mtasts_txt_state value.
+ * @param[in]  txt_id     The record's id with #MTASTS_TXT_FOUND, else
+ *                        ignored.
+ * @param[in]  now        The current time.
+ * @param[out] recheck_at Optional; receives the time at which the answer
+ *                        may change without new information (the next
+ *                        refresh or expiry, the end of a back-off), or
+ *                        @p now when the MTA has something to do now.
+ * @return A ::mtasts_cache_action value; #MTASTS_EINVAL for an unknown
+ *         @p txt_state, or #MTASTS_TXT_FOUND with a NULL or invalid
+ *         @p txt_id.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_cache_decide(const mtasts_cache_entry *entry,
+                                      int txt_state, const char *txt_id,
+                                      int64_t now, int64_t *recheck_at);
+
+/**
+ * @brief Serialise an entry for the MTA's own store.
+ *
+ * A small line-based text format, versioned by its first line
+ * (`MTASTS-CACHE 1`): `domain`, then `id` and `fetched` with a policy,
+ * `failed` and `failures` after a failed fetch, `policy LENGTH` followed
+ * by the policy in canonical form, and a closing `end` line, so that a
+ * truncated file is never read as a shorter valid entry. It holds only
+ * printable ASCII and line feeds. mtasts_cache_entry_deserialize() reads
+ * it back to an equal entry.
+ * @param[in]  entry An entry.
+ * @param[out] out   Receives the NUL-terminated text; free it with
+ *                   mtasts_free(). NULL on failure.
+ * @param[out] len   Optional; receives its length.
+ * @retval MTASTS_OK     Success.
+ * @retval MTASTS_EINVAL NULL @p entry or @p out.
+ * @retval MTASTS_ENOMEM Out of memory.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_cache_entry_serialize(const mtasts_cache_entry *entry, char **out,
+                             size_t *len);
+
+/**
+ * @brief Read an entry written by mtasts_cache_entry_serialize().
+ *
+ * The input is untrusted (a file may be damaged): it is parsed strictly
+ * and within bounds (at most #MTASTS_POLICY_MAX_SIZE plus 1024 bytes).
+ * @param[out]    out  Receives the entry; NULL on failure.
+ * @param[in]     data The text (need not be NUL-terminated).
+ * @param[in]     len  Its length.
+ * @param[in,out] diag Optional list that receives every problem: code
+ *                     #MTASTS_D_CACHE_SYNTAX with the line, or the policy
+ *                     parser's codes (lines counted from the start of the
+ *                     policy).
+ * @retval MTASTS_OK        Success.
+ * @retval MTASTS_ESYNTAX   Malformed or of an unknown version.
+ * @retval MTASTS_ETOOLARGE Longer than the bound.
+ * @retval MTASTS_EINVAL    NULL @p out, or NULL @p data with @p len > 0.
+ * @retval MTASTS_ENOMEM    Out of memory.
+ * @return Otherwise the status of mtasts_policy_parse() for the embedded
+ *         policy.
+ * @since 1.0
+ */
+MTASTS_EXPORT MTASTS_NODISCARD int
+mtasts_cache_entry_deserialize(mtasts_cache_entry **out, const char *data,
+                               size_t len, mtasts_diag *diag);
 
 /** @} */
 

@@ -155,6 +155,7 @@ static const struct code_info registry[] = {
 	{ MTASTS_D_PROBE_UNTRUSTED, MTASTS_ETLS, "probe-untrusted" },
 	{ MTASTS_D_PROBE_MISMATCH, MTASTS_ETLS, "probe-mismatch" },
 	{ MTASTS_D_PROBE_TLS, MTASTS_ETLS, "probe-tls" },
+	{ MTASTS_D_CACHE_SYNTAX, MTASTS_ESYNTAX, "cache-syntax" },
 };
 
 /* Binary search: the registry is sorted by code (tests/check-internal.c

@@ -628,6 +628,55 @@ op_dns_parse(mtasts_diag *d)
 	return res == MTASTS_DNS_OK ? MTASTS_OK : res;
 }
 
+
+/* ---- cache entries and plans ------------------------------------------------- */
+
+static int
+op_cache(mtasts_diag *d)
+{
+	mtasts_cache_entry *e = NULL, *back = NULL;
+	mtasts_policy *p = NULL;
+	mtasts_plan *plan = NULL;
+	const char *hosts[] = { "mail.example.com", "mx9.other.example" };
+	char *text = NULL;
+	size_t len = 0;
+	int st = mtasts_cache_entry_new(&e, "Example.com");
+
+	if (st == MTASTS_OK)
+		st = mtasts_policy_parse(&p, policy_text, sizeof(policy_text) - 1,
+		                         0, NULL);
+	if (st == MTASTS_OK)
+		st = mtasts_cache_entry_store(e, p, "20240101", 1700000000);
+	if (st == MTASTS_OK)
+		st = mtasts_cache_entry_fail(e, "20240102", 1700000100);
+	if (st == MTASTS_OK)
+		st = mtasts_cache_entry_serialize(e, &text, &len);
+	if (st == MTASTS_OK)
+		st = mtasts_cache_entry_deserialize(&back, text, len, d);
+	EXPECT(st != MTASTS_OK || back != NULL);
+	if (st == MTASTS_OK) {
+		/* a damaged entry reports, and allocates, too */
+		mtasts_cache_entry *damaged = NULL;
+
+		st = mtasts_cache_entry_deserialize(&damaged, "MTASTS-CACHE 9\n",
+		                                    15, d);
+		EXPECT(damaged == NULL);
+		if (st == MTASTS_ESYNTAX)
+			st = MTASTS_OK;
+	}
+	if (st == MTASTS_OK)
+		st = mtasts_plan_new(&plan, mtasts_cache_entry_policy(back),
+		                     hosts, 2);
+	EXPECT(st != MTASTS_OK || mtasts_plan_verdict(plan, 1) ==
+	                                  MTASTS_MX_REFUSE);
+	mtasts_plan_free(plan);
+	mtasts_free(text);
+	mtasts_cache_entry_free(back);
+	mtasts_cache_entry_free(e);
+	mtasts_policy_free(p);
+	return st;
+}
+
 /* ---- the loop ------------------------------------------------------------- */
 
 struct op {
@@ -664,6 +713,8 @@ static const struct op ops[] = {
 	{ "net-fetch", op_net_fetch, 0 },
 	{ "net-fetch-diag", op_net_fetch, 1 },
 	{ "dns-parse", op_dns_parse, 0 },
+	{ "cache", op_cache, 0 },
+	{ "cache-diag", op_cache, 1 },
 };
 
 START_TEST(oom_each_allocation)

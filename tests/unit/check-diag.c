@@ -391,6 +391,7 @@ START_TEST(code_names_unknown)
 		                       213, 219, 222, 299, 300, 317, 399,
 		                       400, 412, 500, 509, 600, 618, 700,
 		                       705, 709, 718, 719, 726, 800,
+		                       802, 900,
 		                       INT_MIN, INT_MAX };
 	size_t i;
 
@@ -423,6 +424,7 @@ START_TEST(code_values)
 	ck_assert_int_eq(MTASTS_D_FETCH_ENCODING, 717);
 	ck_assert_int_eq(MTASTS_D_PROBE_CONNECT, 720);
 	ck_assert_int_eq(MTASTS_D_PROBE_TLS, 725);
+	ck_assert_int_eq(MTASTS_D_CACHE_SYNTAX, 801);
 	ck_assert_int_eq(MTASTS_SEVERITY_ERROR, 1);
 	ck_assert_int_eq(MTASTS_SEVERITY_WARNING, 2);
 	ck_assert_int_eq(MTASTS_SEVERITY_NOTE, 3);
@@ -430,8 +432,8 @@ START_TEST(code_values)
 	ck_assert_int_eq(MTASTS_MODE_TESTING, 2);
 	ck_assert_int_eq(MTASTS_MODE_ENFORCE, 3);
 	/* the table of this test holds every code of the enum: 16 + 14 + 16
-	 * + 11 + 8 + 17 + 18 */
-	ck_assert_uint_eq(t_codes_len, 100);
+	 * + 11 + 8 + 17 + 18 + 1 */
+	ck_assert_uint_eq(t_codes_len, 101);
 }
 END_TEST
 

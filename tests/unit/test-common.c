@@ -132,6 +132,8 @@ const struct t_code t_codes[] = {
 	{ MTASTS_D_PROBE_UNTRUSTED, "probe-untrusted", MTASTS_ETLS },
 	{ MTASTS_D_PROBE_MISMATCH, "probe-mismatch", MTASTS_ETLS },
 	{ MTASTS_D_PROBE_TLS, "probe-tls", MTASTS_ETLS },
+
+	{ MTASTS_D_CACHE_SYNTAX, "cache-syntax", MTASTS_ESYNTAX },
 };
 
 const size_t t_codes_len = T_ARRAY_LEN(t_codes);
