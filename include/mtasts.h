@@ -215,7 +215,11 @@ MTASTS_EXPORT const char *mtasts_status_name(int status);
  * - For a TXT record, the line is the 1-based index of the record within
  *   the RRset (1 when a single record is parsed) and the column is the byte
  *   column in the record text (the concatenation of its character-strings).
- * - A problem of the whole input (a missing field) has line 0 and column 0.
+ * - A problem of a whole input (a missing field) has column 0, and line 0
+ *   for a policy file, or the record's index for a TXT record (so
+ *   `v=STSv1; foo=bar` alone gives `record-id-missing` at line 1,
+ *   column 0). Network, lint and cache diagnostics use line 0, column 0
+ *   unless their code's documentation says otherwise.
  *
  * At most #MTASTS_DIAG_MAX entries are kept; once the list is full, one
  * #MTASTS_D_TOO_MANY_DIAGNOSTICS warning is added and later entries are
