@@ -1,0 +1,3 @@
+module libmtasts.org/mtasts
+
+go 1.19
