@@ -78,12 +78,13 @@ struct answer {
 
 int
 mtasts__dns_parse(const unsigned char *m, size_t len, const char *name,
-                  int rrtype, struct mtasts_dns_reply *reply, char next[256])
+                  int rrtype, struct mtasts_dns_reply *reply, char next[256],
+                  unsigned int *cnames)
 {
 	struct answer *an;
 	size_t qd, na, pos = 12, i, k;
 	char cur[256], tmp[256];
-	unsigned int rcode, hops;
+	unsigned int rcode;
 	int res = MTASTS_DNS_NODATA;
 
 	next[0] = '\0';
@@ -128,16 +129,17 @@ mtasts__dns_parse(const unsigned char *m, size_t len, const char *name,
 
 	/* Follow the CNAME chain inside the message. */
 	snprintf(cur, sizeof(cur), "%s", name);
-	for (hops = 0;; hops++) {
+	for (;;) {
 		for (k = 0; k < na; k++)
 			if (an[k].type == 5 && strcmp(an[k].owner, cur) == 0)
 				break;
 		if (k == na)
 			break;
-		if (hops == NET_MAX_CNAME) {
+		if (*cnames == 0) {
 			free(an);
 			return MTASTS__DNS_LOOP;
 		}
+		(*cnames)--;
 		pos = an[k].rdata;
 		if (read_name(m, len, &pos, cur) < 0 ||
 		    pos != an[k].rdata + an[k].rdlen) {

@@ -78,6 +78,12 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	}
 }
 
+/* ares.h's ARES_GETSOCK_READABLE/WRITABLE shift a signed 1 by up to 31
+ * places (undefined behaviour for the 16th socket's write bit): the same
+ * tests on unsigned bits. */
+#define SOCK_READABLE(bits, i) ((bits) & (1u << (i)))
+#define SOCK_WRITABLE(bits, i) ((bits) & (1u << ((i) + ARES_GETSOCK_MAXNUM)))
+
 static long
 elapsed_ms(const struct timespec *t0)
 {
@@ -88,59 +94,52 @@ elapsed_ms(const struct timespec *t0)
 	       (t.tv_nsec - t0->tv_nsec) / 1000000L;
 }
 
-/* One query over c-ares: a channel of its own per query, so that threads
- * sharing a context share no c-ares state (c-ares 1.18 channels are not
- * locked). */
-int
-mtasts__dns_query(const mtasts_ctx *ctx, const char *name, int rrtype,
-                  unsigned char **msg, size_t *len)
+/* One query over c-ares under the deadline that started at t0, its
+ * outcome in q: a channel of its own per query, so that threads sharing a
+ * context share no c-ares state (c-ares 1.18 channels are not locked).
+ * -1 if the channel could not be set up. */
+static int
+run_query(const mtasts_ctx *ctx, const char *name, int rrtype, int flags,
+          const struct timespec *t0, struct query *q)
 {
 	struct ares_options o;
 	ares_channel ch;
-	struct query q;
-	struct timespec t0;
-	int res;
 
 	memset(&o, 0, sizeof(o));
-	memset(&q, 0, sizeof(q));
-	*msg = NULL;
-	*len = 0;
 	o.timeout = (int)(ctx->dns_ms / 2 > 0 ? ctx->dns_ms / 2 : 1);
 	o.tries = 2;
-	o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+	o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | flags;
 	if (ares_init_options(&ch, &o,
 	                      ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
 	                              ARES_OPT_FLAGS) != ARES_SUCCESS)
-		return MTASTS_DNS_ERROR;
+		return -1;
 	if (ctx->dns_servers &&
 	    ares_set_servers_ports_csv(ch, ctx->dns_servers) != ARES_SUCCESS) {
 		ares_destroy(ch);
-		return MTASTS_DNS_ERROR;
+		return -1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ares_query(ch, name, 1 /* IN */, rrtype, on_answer, &q);
-	while (!q.done) {
+	ares_query(ch, name, 1 /* IN */, rrtype, on_answer, q);
+	while (!q->done) {
 		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
 		struct pollfd pfd[ARES_GETSOCK_MAXNUM];
 		struct timeval tv, *tvp, max;
-		long left = (long)ctx->dns_ms - elapsed_ms(&t0);
-		int bits, n = 0, i, wait;
+		long left = (long)ctx->dns_ms - elapsed_ms(t0);
+		unsigned int bits;
+		int n = 0, i, wait;
 
 		if (left <= 0) {
 			ares_cancel(ch); /* calls on_answer: ARES_ECANCELLED */
 			break;
 		}
-		bits = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
+		bits = (unsigned int)ares_getsock(ch, socks,
+		                                  ARES_GETSOCK_MAXNUM);
 		for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			if (!ARES_GETSOCK_READABLE(bits, i) &&
-			    !ARES_GETSOCK_WRITABLE(bits, i))
+			if (!SOCK_READABLE(bits, i) && !SOCK_WRITABLE(bits, i))
 				continue;
 			pfd[n].fd = socks[i];
 			pfd[n].events =
-			        (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN
-			                                                : 0) |
-			                (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT
-			                                                : 0));
+			        (short)((SOCK_READABLE(bits, i) ? POLLIN : 0) |
+			                (SOCK_WRITABLE(bits, i) ? POLLOUT : 0));
 			pfd[n].revents = 0;
 			n++;
 		}
@@ -160,10 +159,39 @@ mtasts__dns_query(const mtasts_ctx *ctx, const char *name, int rrtype,
 			if (r != ARES_SOCKET_BAD || w != ARES_SOCKET_BAD)
 				ares_process_fd(ch, r, w);
 		}
-		if (n == 0 || !q.done)
+		if (n == 0 || !q->done)
 			ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 	}
 	ares_destroy(ch);
+	return 0;
+}
+
+int
+mtasts__dns_query(const mtasts_ctx *ctx, const char *name, int rrtype,
+                  unsigned char **msg, size_t *len)
+{
+	struct query q;
+	struct timespec t0;
+	int res;
+
+	memset(&q, 0, sizeof(q));
+	*msg = NULL;
+	*len = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (run_query(ctx, name, rrtype, 0, &t0, &q) < 0)
+		return MTASTS_DNS_ERROR;
+	/* c-ares 1.18 ends a query whose every answer was SERVFAIL, REFUSED
+	 * or NOTIMP with the status it starts with, ARES_ECONNREFUSED, as if
+	 * no server had been reached. Ask once more, taking the first answer
+	 * as it comes (no retry, no other server), to tell the two apart. */
+	if (q.status == ARES_ECONNREFUSED &&
+	    elapsed_ms(&t0) < (long)ctx->dns_ms) {
+		free(q.msg);
+		memset(&q, 0, sizeof(q));
+		if (run_query(ctx, name, rrtype, ARES_FLAG_NOCHECKRESP, &t0,
+		              &q) < 0)
+			return MTASTS_DNS_ERROR;
+	}
 
 	switch (q.status) {
 	case ARES_SUCCESS:
@@ -296,7 +324,9 @@ common_options(CURL *h, const mtasts_ctx *ctx, const char *host,
 		curl_easy_setopt(h, CURLOPT_CONNECT_TO, *connect_to);
 
 	/* With the context's own DNS (servers or a callback), the host's
-	 * addresses come from it too, handed to libcurl. */
+	 * addresses come from it too, handed to libcurl; when it has none,
+	 * MTASTS_EFETCH: libcurl must not look the name up some other way
+	 * (its own resolver, the system's, its built-in *.localhost). */
 	if ((ctx->dns_servers || ctx->dns_fn) &&
 	    !mtasts__ctx_maps(ctx, host, port)) {
 		static const int types[] = { MTASTS_RRTYPE_A, MTASTS_RRTYPE_AAAA };
@@ -308,9 +338,17 @@ common_options(CURL *h, const mtasts_ctx *ctx, const char *host,
 		for (t = 0; t < 2; t++) {
 			struct mtasts_dns_reply r;
 
+			int res;
+
 			mtasts__dns_reply_init(&r, types[t]);
-			if (mtasts__dns_resolve(ctx, host, types[t], &r) ==
-			    MTASTS_DNS_OK) {
+			res = mtasts__dns_resolve(ctx, host, types[t], &r);
+			if (res < 0) {
+				/* ENOMEM, or a resolver callback's status:
+				 * the operation ends with it */
+				mtasts__dns_reply_clear(&r);
+				return res;
+			}
+			if (res == MTASTS_DNS_OK) {
 				for (k = 0; k < r.n && o + r.rr[k].len + 4 <
 				                               sizeof(line);
 				     k++) {
@@ -326,12 +364,15 @@ common_options(CURL *h, const mtasts_ctx *ctx, const char *host,
 			}
 			mtasts__dns_reply_clear(&r);
 		}
-		if (added) {
-			*resolve = curl_slist_append(NULL, line);
-			if (!*resolve)
-				return MTASTS_ENOMEM;
-			curl_easy_setopt(h, CURLOPT_RESOLVE, *resolve);
+		if (!added) {
+			snprintf(errbuf, CURL_ERROR_SIZE,
+			         "%s has no address in the context's DNS", host);
+			return MTASTS_EFETCH;
 		}
+		*resolve = curl_slist_append(NULL, line);
+		if (!*resolve)
+			return MTASTS_ENOMEM;
+		curl_easy_setopt(h, CURLOPT_RESOLVE, *resolve);
 	}
 	return MTASTS_OK;
 }
@@ -352,6 +393,14 @@ mtasts__http_get(const mtasts_ctx *ctx, const char *url, const char *host,
 		return MTASTS_ENOMEM;
 	errbuf[0] = '\0';
 	st = common_options(h, ctx, host, 443, &connect_to, &resolve, errbuf);
+	if (st == MTASTS_EFETCH) {
+		/* the policy host does not resolve (710) */
+		r->error = MTASTS_EFETCH;
+		*code = MTASTS_D_FETCH_CONNECT;
+		r->message = mtasts__printable(errbuf, strlen(errbuf));
+		st = r->message ? MTASTS_OK : MTASTS_ENOMEM;
+		goto out;
+	}
 	if (st != MTASTS_OK)
 		goto out;
 	curl_easy_setopt(h, CURLOPT_URL, url);
@@ -451,6 +500,13 @@ mtasts__smtp_probe(const mtasts_ctx *ctx, const char *name,
 	errbuf[0] = '\0';
 	snprintf(url, sizeof(url), "smtp://%s:25", name);
 	st = common_options(h, ctx, name, 25, &connect_to, &resolve, errbuf);
+	if (st == MTASTS_EFETCH) {
+		/* the MX host does not resolve: no SMTP session (720) */
+		*code = MTASTS_D_PROBE_CONNECT;
+		p->error = mtasts__printable(errbuf, strlen(errbuf));
+		st = p->error ? MTASTS_OK : MTASTS_ENOMEM;
+		goto out;
+	}
 	if (st != MTASTS_OK)
 		goto out;
 	curl_easy_setopt(h, CURLOPT_URL, url);
@@ -477,11 +533,14 @@ mtasts__smtp_probe(const mtasts_ctx *ctx, const char *name,
 	} else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
 		p->starttls = 1;
 		/* OpenSSL's X509_V_ERR_* codes: 10 CERT_HAS_EXPIRED, 62
-		 * HOSTNAME_MISMATCH; 0 when libcurl's own name check failed */
+		 * HOSTNAME_MISMATCH. When libcurl's own name check fails, the
+		 * chain verified but libcurl never stores that result: the
+		 * value is then its initial !X509_V_OK (1, libcurl 7.88
+		 * vtls/openssl.c) or 0 */
 		if (verify == 10) {
 			*code = MTASTS_D_PROBE_EXPIRED;
 			p->result_type = MTASTS_RESULT_CERTIFICATE_EXPIRED;
-		} else if (verify == 0 || verify == 62) {
+		} else if (verify == 0 || verify == 1 || verify == 62) {
 			*code = MTASTS_D_PROBE_MISMATCH;
 			p->result_type = MTASTS_RESULT_CERTIFICATE_HOST_MISMATCH;
 		} else {

@@ -205,8 +205,8 @@ int
 mtasts_ctx_add_connect_to(mtasts_ctx *ctx, const char *spec)
 {
 	const char *c1, *c2;
-	char host[256], **v, *copy;
-	size_t n, hl;
+	char host[256], canon[256], **v, *copy;
+	size_t n, hl, cl;
 	unsigned long port = 0;
 
 	if (!ctx || !spec)
@@ -220,12 +220,8 @@ mtasts_ctx_add_connect_to(mtasts_ctx *ctx, const char *spec)
 		return MTASTS_EINVAL;
 	memcpy(host, spec, hl);
 	host[hl] = '\0';
-	{
-		char canon[256];
-
-		if (!mtasts__host_arg(host, canon))
-			return MTASTS_EINVAL;
-	}
+	if (!mtasts__host_arg(host, canon))
+		return MTASTS_EINVAL;
 	for (c2 = c1 + 1; *c2 >= '0' && *c2 <= '9'; c2++)
 		port = port * 10 + (unsigned long)(*c2 - '0');
 	if (c2 == c1 + 1 || *c2 != ':' || port == 0 || port > 65535 ||
@@ -235,9 +231,16 @@ mtasts_ctx_add_connect_to(mtasts_ctx *ctx, const char *spec)
 	if (!address_ok(c2 + 1, n, 1) || !strchr(c2 + 1, ':') ||
 	    (c2[1] == '[' && !strstr(c2 + 1, "]:")))
 		return MTASTS_EINVAL; /* the address needs its port */
-	copy = mtasts__strndup(spec, strlen(spec));
+	/* stored with the host in canonical form (lower case, no trailing
+	 * dot): libcurl compares it with the URL's host, which has no
+	 * trailing dot, and so does mtasts__ctx_maps() */
+	cl = strlen(canon);
+	n = strlen(c1);
+	copy = malloc(cl + n + 1);
 	if (!copy)
 		return MTASTS_ENOMEM;
+	memcpy(copy, canon, cl);
+	memcpy(copy + cl, c1, n + 1);
 	v = realloc(ctx->connect_to, (ctx->n_connect_to + 1) * sizeof(*v));
 	if (!v) {
 		free(copy);
@@ -402,7 +405,7 @@ mtasts__dns_resolve(const mtasts_ctx *ctx, const char *name, int rrtype,
                     struct mtasts_dns_reply *reply)
 {
 	char cur[256], next[256];
-	unsigned int hops;
+	unsigned int cnames = NET_MAX_CNAME; /* for the whole chain */
 
 	if (ctx->dns_fn) {
 		int st = ctx->dns_fn(ctx->dns_user, name, rrtype, reply), res;
@@ -417,21 +420,23 @@ mtasts__dns_resolve(const mtasts_ctx *ctx, const char *name, int rrtype,
 		return res;
 	}
 	snprintf(cur, sizeof(cur), "%s", name);
-	for (hops = 0; hops <= NET_MAX_CNAME; hops++) {
+	/* Each new query follows at least one more link, so the shared
+	 * budget bounds the number of queries too. */
+	for (;;) {
 		unsigned char *msg;
 		size_t len;
 		int res = mtasts__dns_query(ctx, cur, rrtype, &msg, &len);
 
 		if (res != MTASTS_DNS_OK)
 			return res;
-		res = mtasts__dns_parse(msg, len, cur, rrtype, reply, next);
+		res = mtasts__dns_parse(msg, len, cur, rrtype, reply, next,
+		                        &cnames);
 		free(msg);
 		if (res != MTASTS_DNS_NODATA || !next[0])
 			return res;
 		/* the chain continues outside this answer: ask for its end */
 		memcpy(cur, next, strlen(next) + 1);
 	}
-	return MTASTS__DNS_LOOP;
 }
 
 /* ---- discovery ---------------------------------------------------------------- */

@@ -95,12 +95,15 @@ int mtasts__dns_resolve(const mtasts_ctx *ctx, const char *name, int rrtype,
  * Parse a DNS response message for name/rrtype: records of that type owned
  * by the end of the CNAME chain that starts at name go to reply. *next
  * receives the name to query next when the chain leaves the message
- * (else it is set to ""). Returns a mtasts_dns_result (MTASTS_DNS_OK,
- * NXDOMAIN, NODATA, SERVFAIL, ERROR for a malformed message) or ENOMEM.
+ * (else it is set to ""). *cnames is the number of CNAME links that may
+ * still be followed (R-08), shared by every message of one lookup, and
+ * is decremented per link. Returns a mtasts_dns_result (MTASTS_DNS_OK,
+ * NXDOMAIN, NODATA, SERVFAIL, ERROR for a malformed message),
+ * MTASTS__DNS_LOOP when the chain needs more links, or ENOMEM.
  */
 int mtasts__dns_parse(const unsigned char *msg, size_t len, const char *name,
                       int rrtype, struct mtasts_dns_reply *reply,
-                      char next[256]);
+                      char next[256], unsigned int *cnames);
 
 /* A host name argument in canonical form (lower case, no trailing dot)
  * into buf[256]; 0 if it is not a host name. */

@@ -255,6 +255,11 @@ void cli_json_diags(struct cli_json *j, const mtasts_diag *diag);
 void cli_json_diag_items(struct cli_json *j, const mtasts_diag *diag,
                          const char *input);
 
+/* Write entry i of a diagnostics list as one such object (for a caller
+ * that shows only some entries of a list). */
+void cli_json_diag_item(struct cli_json *j, const mtasts_diag *diag, size_t i,
+                        const char *input);
+
 /*
  * Write a policy as the object "policy check --json" prints: version,
  * mode, max_age, mx, extensions.
@@ -341,5 +346,6 @@ int cmd_match(const struct cli_command *cmd, int argc, char **argv);
 int cmd_generate(const struct cli_command *cmd, int argc, char **argv);
 int cmd_enforce(const struct cli_command *cmd, int argc, char **argv);
 int cmd_lint(const struct cli_command *cmd, int argc, char **argv);
+int cmd_check(const struct cli_command *cmd, int argc, char **argv);
 
 #endif /* MTASTS_CLI_H */

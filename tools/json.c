@@ -195,41 +195,46 @@ cli_json_null(struct cli_json *j)
 }
 
 void
+cli_json_diag_item(struct cli_json *j, const mtasts_diag *diag, size_t i,
+                   const char *input)
+{
+	int code = mtasts_diag_code(diag, i);
+	const char *name = mtasts_diag_code_name(code);
+	const char *sev = mtasts_severity_name(mtasts_diag_severity(diag, i));
+
+	cli_json_begin_object(j);
+	cli_json_key(j, "severity");
+	cli_json_string(j, sev ? sev : "unknown");
+	cli_json_key(j, "code");
+	if (name) {
+		cli_json_string(j, name);
+	} else {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%d", code);
+		cli_json_string(j, buf);
+	}
+	cli_json_key(j, "line");
+	cli_json_uint(j, mtasts_diag_line(diag, i));
+	cli_json_key(j, "column");
+	cli_json_uint(j, mtasts_diag_column(diag, i));
+	cli_json_key(j, "message");
+	cli_json_string(j, mtasts_diag_message(diag, i));
+	if (input) {
+		cli_json_key(j, "input");
+		cli_json_string(j, input);
+	}
+	cli_json_end_object(j);
+}
+
+void
 cli_json_diag_items(struct cli_json *j, const mtasts_diag *diag,
                     const char *input)
 {
 	size_t i, n = mtasts_diag_count(diag);
 
-	for (i = 0; i < n; i++) {
-		int code = mtasts_diag_code(diag, i);
-		const char *name = mtasts_diag_code_name(code);
-		const char *sev = mtasts_severity_name(
-		        mtasts_diag_severity(diag, i));
-
-		cli_json_begin_object(j);
-		cli_json_key(j, "severity");
-		cli_json_string(j, sev ? sev : "unknown");
-		cli_json_key(j, "code");
-		if (name) {
-			cli_json_string(j, name);
-		} else {
-			char buf[32];
-
-			snprintf(buf, sizeof(buf), "%d", code);
-			cli_json_string(j, buf);
-		}
-		cli_json_key(j, "line");
-		cli_json_uint(j, mtasts_diag_line(diag, i));
-		cli_json_key(j, "column");
-		cli_json_uint(j, mtasts_diag_column(diag, i));
-		cli_json_key(j, "message");
-		cli_json_string(j, mtasts_diag_message(diag, i));
-		if (input) {
-			cli_json_key(j, "input");
-			cli_json_string(j, input);
-		}
-		cli_json_end_object(j);
-	}
+	for (i = 0; i < n; i++)
+		cli_json_diag_item(j, diag, i, input);
 }
 
 void

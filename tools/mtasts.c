@@ -4,7 +4,8 @@
  * policy files and TXT records, formats policies and matches MX host
  * names, with human output by default and --json for machines; it
  * generates what a domain publishes (generate), switches a policy to
- * enforce (enforce) and lints a published policy (lint).
+ * enforce (enforce), lints a published policy (lint) and checks a
+ * domain's live setup over the network (check).
  *
  * Exit status everywhere: 0 valid / match, 1 invalid / no match, 2 usage,
  * I/O or internal error.
@@ -345,6 +346,65 @@ static const struct cli_command top_commands[] = {
 		"  curl -s https://mta-sts.example.com/.well-known/mta-sts.txt \\\n"
 		"      | mtasts lint --json --no-record -\n",
 		cmd_lint, NULL,
+	},
+	{
+		"check", "check",
+		"DOMAIN [--json] [--dns-server IP[:PORT]...] [--ca-file FILE]\n"
+		"       [--connect-to HOST:PORT:ADDR:PORT...] [--timeout S]",
+		"check a domain's live MTA-STS setup over the network",
+		"Check what DOMAIN publishes, live, the way a sending mail server\n"
+		"sees it, and explain every step:\n"
+		"  1. the _mta-sts.DOMAIN TXT record: present and valid\n"
+		"  2. the policy fetch from https://mta-sts.DOMAIN/.well-known/\n"
+		"     mta-sts.txt under every rule of RFC 8461 section 3.3 (HTTP\n"
+		"     status, media type, no redirect, certificate); the classic\n"
+		"     mistakes 'policy served but no TXT record' and 'TXT record\n"
+		"     but no policy' are named as such\n"
+		"  3. the policy: valid, its mode and max_age in words\n"
+		"  4. the MX hosts (or the domain itself without MX records)\n"
+		"     against the policy's mx patterns, with the lint findings\n"
+		"  5. the _smtp._tls.DOMAIN TXT record (TLS reporting)\n"
+		"  6. every MX host on port 25: STARTTLS offered, a certificate\n"
+		"     that is trusted, names the host and is not about to expire\n"
+		"     (a warning under 14 days)\n"
+		"Every step runs even when an earlier one failed; one that cannot\n"
+		"run is skipped. Marks: \u2713 ok, \u2717 problem, ! warning, i note,\n"
+		"- skipped.\n"
+		"\n"
+		"Options:\n"
+		"  --json           print one JSON object: {\"domain\", \"ok\",\n"
+		"                   \"steps\": [{\"name\", \"status\", \"message\",\n"
+		"                   ..., \"diagnostics\"}]}; names record,\n"
+		"                   policy-fetch, policy, mx, tlsrpt, mx-tls;\n"
+		"                   status ok, warning, error or skipped\n"
+		"  --dns-server IP[:PORT]\n"
+		"                   ask these DNS servers instead of the system's\n"
+		"                   resolver (repeatable or comma-separated; IPv6\n"
+		"                   as [IP]:PORT)\n"
+		"  --ca-file FILE   trust the CA certificates of this PEM file\n"
+		"                   instead of the system store, for the policy\n"
+		"                   host and the MX hosts\n"
+		"  --connect-to HOST:PORT:ADDR:PORT\n"
+		"                   connect to ADDR:PORT instead of HOST:PORT\n"
+		"                   (port 443 for the policy host, 25 for MX\n"
+		"                   hosts), still checking the certificate for\n"
+		"                   HOST (repeatable)\n"
+		"  --timeout S      at most S seconds (1 to 60, default 20) for the\n"
+		"                   fetch and for each MX probe\n"
+		"  -h, --help       show this help\n"
+		"\n"
+		"Exit status: 0 everything works (warnings and notes allowed),\n"
+		"1 problems were found (a temporary DNS failure included: try\n"
+		"again later), 2 usage error, no network support in this build,\n"
+		"or an internal error.\n"
+		"\n"
+		"Examples:\n"
+		"  mtasts check example.com\n"
+		"  mtasts check --json --timeout 10 example.com\n"
+		"  mtasts check example.com --dns-server 127.0.0.1:5353 \\\n"
+		"      --ca-file test-ca.pem \\\n"
+		"      --connect-to mta-sts.example.com:443:127.0.0.1:8443\n",
+		cmd_check, NULL,
 	},
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };

@@ -617,12 +617,13 @@ op_dns_parse(mtasts_diag *d)
 {
 	struct mtasts_dns_reply r;
 	char next[256];
+	unsigned int cnames = 8;
 	int res;
 
 	(void)d;
 	mtasts__dns_reply_init(&r, MTASTS_RRTYPE_TXT);
 	res = mtasts__dns_parse(dns_msg, sizeof(dns_msg), "_mta-sts.a.example",
-	                        MTASTS_RRTYPE_TXT, &r, next);
+	                        MTASTS_RRTYPE_TXT, &r, next, &cnames);
 	EXPECT(res == MTASTS_ENOMEM || (res == MTASTS_DNS_OK && r.n == 2));
 	mtasts__dns_reply_clear(&r);
 	return res == MTASTS_DNS_OK ? MTASTS_OK : res;
