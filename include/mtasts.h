@@ -3139,6 +3139,24 @@ enum mtasts_txt_state {
 	MTASTS_TXT_TEMPFAIL = 3
 };
 
+/**
+ * @brief The ::mtasts_txt_state that a status of mtasts_discover_record()
+ *        stands for.
+ *
+ * #MTASTS_OK is #MTASTS_TXT_FOUND. #MTASTS_EDNS (temporary, A-22) and the
+ * local failures that say nothing about the domain (#MTASTS_ENOMEM,
+ * #MTASTS_EINVAL, #MTASTS_ENOTSUP) are #MTASTS_TXT_TEMPFAIL: a usable
+ * cached policy keeps applying and no first policy is fetched. Every
+ * other status (no record, several, an invalid one) is
+ * #MTASTS_TXT_ABSENT (R-06, C7). This function is the single place that
+ * encodes the mapping.
+ * @param[in] status A status returned by mtasts_discover_record() (or by
+ *                   the application's own discovery, in the same terms).
+ * @return A ::mtasts_txt_state value.
+ * @since 1.0
+ */
+MTASTS_EXPORT int mtasts_txt_state_from_status(int status);
+
 /** @brief What mtasts_cache_decide() asks the MTA to do. Values are fixed.
  *  @since 1.0 */
 enum mtasts_cache_action {

@@ -45,6 +45,24 @@ mtasts_cache_action_name(int action)
 }
 
 int
+mtasts_txt_state_from_status(int status)
+{
+	switch (status) {
+	case MTASTS_OK:
+		return MTASTS_TXT_FOUND;
+	case MTASTS_EDNS:    /* temporary */
+	case MTASTS_ENOMEM:  /* local trouble: no conclusion about the */
+	case MTASTS_EINVAL:  /* domain */
+	case MTASTS_ENOTSUP:
+		return MTASTS_TXT_TEMPFAIL;
+	default:
+		/* NXDOMAIN, NODATA, none or several STSv1 records, an
+		 * invalid one: no available policy (R-06, C7) */
+		return MTASTS_TXT_ABSENT;
+	}
+}
+
+int
 mtasts_cache_entry_new(mtasts_cache_entry **out, const char *domain)
 {
 	mtasts_cache_entry *e;

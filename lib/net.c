@@ -696,7 +696,10 @@ mtasts_lookup_mx(mtasts_ctx *ctx, const char *domain, mtasts_mx_list **out,
 		l->implicit = 1;
 		l->v[0].host = mtasts__strndup(host, strlen(host));
 		if (!l->v[0].host) {
-			mtasts_mx_list_free(l);
+			/* nothing else is in the list yet */
+			free(l->v);
+			free(l);
+			mtasts__dns_reply_clear(&reply);
 			return MTASTS_ENOMEM;
 		}
 		l->n = 1;

@@ -777,6 +777,28 @@ START_TEST(plan_testing_none)
 }
 END_TEST
 
+START_TEST(txt_state_from_status)
+{
+	static const int absent[] = { MTASTS_ENORECORD, MTASTS_EMULTIPLE,
+		                      MTASTS_ESYNTAX,   MTASTS_EID,
+		                      MTASTS_EVERSION,  MTASTS_ETOOLARGE };
+	static const int tempfail[] = { MTASTS_EDNS, MTASTS_ENOMEM, MTASTS_EINVAL,
+		                        MTASTS_ENOTSUP };
+	size_t i;
+
+	ck_assert_int_eq(mtasts_txt_state_from_status(MTASTS_OK),
+	                 MTASTS_TXT_FOUND);
+	/* R-06, C7: no usable record */
+	for (i = 0; i < ARRAY_LEN(absent); i++)
+		ck_assert_int_eq(mtasts_txt_state_from_status(absent[i]),
+		                 MTASTS_TXT_ABSENT);
+	/* A-22 and local failures: nothing learnt about the domain */
+	for (i = 0; i < ARRAY_LEN(tempfail); i++)
+		ck_assert_int_eq(mtasts_txt_state_from_status(tempfail[i]),
+		                 MTASTS_TXT_TEMPFAIL);
+}
+END_TEST
+
 START_TEST(names_and_values)
 {
 	/* fixed forever (mtasts.h) */
@@ -817,6 +839,7 @@ main(void)
 	tcase_add_test(tc, deserialize_mutations);
 	tcase_add_test(tc, plan_enforce);
 	tcase_add_test(tc, plan_testing_none);
+	tcase_add_test(tc, txt_state_from_status);
 	tcase_add_test(tc, names_and_values);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
