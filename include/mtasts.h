@@ -3312,7 +3312,9 @@ mtasts_cache_entry_failures(const mtasts_cache_entry *entry);
  * @param[in,out] entry      The entry.
  * @param[in]     policy     The policy (copied).
  * @param[in]     id         The TXT id it was fetched under (copied), or
- *                           NULL for a refresh made without a record.
+ *                           NULL for a refresh made without a record
+ *                           (the entry then keeps the id it had, "" if
+ *                           none).
  * @param[in]     fetched_at The fetch time.
  * @retval MTASTS_OK     Success.
  * @retval MTASTS_EINVAL NULL @p entry or @p policy, or an invalid @p id

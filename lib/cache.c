@@ -192,6 +192,9 @@ mtasts_cache_entry_store(mtasts_cache_entry *entry,
 	st = policy_copy(policy, &copy);
 	if (st != MTASTS_OK)
 		return st;
+	/* a refresh made without a record (C12) keeps the id it knew */
+	if (!id && entry->policy)
+		memcpy(idbuf, entry->id, sizeof(idbuf));
 	/* C4: the new policy replaces the cached one, whatever its mode */
 	mtasts_policy_free(entry->policy);
 	entry->policy = copy;
