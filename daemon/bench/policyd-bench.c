@@ -348,7 +348,8 @@ main(int argc, char **argv)
 	pid_t pid = 0;
 	int i, rc;
 
-	for (i = 1; i < argc; i++) {
+	/* options come in pairs: --name value */
+	for (i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!v)
@@ -373,7 +374,6 @@ main(int argc, char **argv)
 			dir = v;
 		else
 			usage();
-		i++;
 	}
 	if (n_domains == 0 || n_clients == 0 || seconds <= 0)
 		usage();
