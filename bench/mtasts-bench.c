@@ -131,7 +131,8 @@ read_file(const char *dir, const char *name, size_t *len)
 	f = fopen(path, "rb");
 	if (!f || fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
 	    fseek(f, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "mtasts-bench: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "mtasts-bench: %s: %s\n", path,
+		        strerror(errno));
 		exit(2);
 	}
 	buf = xmalloc((size_t)sz + 1);
@@ -247,7 +248,8 @@ load_corpus(struct corpus *c, const char *dir)
 			size_t ll = i - start;
 
 			t1 = memchr(line, '\t', ll);
-			t2 = t1 ? memchr(t1 + 1, '\t', ll - (size_t)(t1 + 1 - line))
+			t2 = t1 ? memchr(t1 + 1, '\t',
+			                 ll - (size_t)(t1 + 1 - line))
 			        : NULL;
 			if (t1 && t2)
 				add_row(c, line, (size_t)(t1 - line), t1 + 1,
@@ -269,10 +271,11 @@ rnd(unsigned int n)
 	return (unsigned int)((rng >> 33) % n);
 }
 
-static const char *const words[] = { "mx", "mail", "smtp", "in", "edge",
-	                             "relay", "mta", "gw", "inbound", "box" };
-static const char *const tlds[] = { "com", "net", "org", "de", "io",
-	                            "co.uk" };
+static const char *const words[] = {
+	"mx",    "mail", "smtp", "in",      "edge",
+	"relay", "mta",  "gw",   "inbound", "box"
+};
+static const char *const tlds[] = { "com", "net", "org", "de", "io", "co.uk" };
 
 static void
 gen_domain(char *out, size_t size)
@@ -298,9 +301,10 @@ gen_tlsrpt(struct corpus *c)
 			             "v=TLSRPTv1;%srua=mailto:tlsrpt@%s%s",
 			             rnd(2) ? " " : "", dom, rnd(4) ? "" : ";");
 		else if (kind < 9)
-			o = snprintf(buf, sizeof(buf),
-			             "v=TLSRPTv1; rua=https://tlsrpt.%s/v1/report",
-			             dom);
+			o = snprintf(
+			        buf, sizeof(buf),
+			        "v=TLSRPTv1; rua=https://tlsrpt.%s/v1/report",
+			        dom);
 		else
 			o = snprintf(buf, sizeof(buf),
 			             "v=TLSRPTv1; rua=mailto:tls@%s, "
@@ -318,7 +322,8 @@ gen_corpus(struct corpus *c)
 
 	for (i = 0; i < 1000; i++) {
 		const char *eol = rnd(3) ? "\n" : "\r\n";
-		unsigned int nmx = 1 + rnd(6), defect = rnd(4) == 0 ? rnd(4) : 9;
+		unsigned int nmx = 1 + rnd(6),
+		             defect = rnd(4) == 0 ? rnd(4) : 9;
 		int o = 0;
 
 		gen_domain(dom, sizeof(dom));
@@ -340,8 +345,7 @@ gen_corpus(struct corpus *c)
 	for (i = 0; i < 1000; i++) {
 		unsigned int defect = rnd(4) == 0 ? rnd(3) : 9;
 		int o = snprintf(buf, sizeof(buf), "v=STSv1;%sid=%s%u%s",
-		                 rnd(2) ? " " : "",
-		                 defect == 0 ? "a-" : "2024",
+		                 rnd(2) ? " " : "", defect == 0 ? "a-" : "2024",
 		                 rnd(100000000), defect == 1 ? " " : ";");
 
 		add_text(&c->records, &c->n_records, buf, (size_t)o);
@@ -353,9 +357,9 @@ gen_corpus(struct corpus *c)
 
 		gen_domain(dom, sizeof(dom));
 		for (k = 0; k < n; k++)
-			o += snprintf(pats + o, sizeof(pats) - (size_t)o, "%s%s%s.%s",
-			              k ? " " : "", rnd(3) ? "" : "*.",
-			              words[rnd(10)], dom);
+			o += snprintf(pats + o, sizeof(pats) - (size_t)o,
+			              "%s%s%s.%s", k ? " " : "",
+			              rnd(3) ? "" : "*.", words[rnd(10)], dom);
 		snprintf(host, sizeof(host), "%s.%s%s", words[rnd(10)],
 		         rnd(4) ? dom : "other.example", rnd(5) ? "" : ".");
 		add_row(c, pats, (size_t)o, host, strlen(host));
@@ -489,8 +493,9 @@ measure(const char *what, void (*fn)(const struct corpus *),
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: mtasts-bench [--corpus DIR] [--passes N] "
-	           "[--only policy_parse|record_parse|mx_match|tlsrpt_parse]\n");
+	fprintf(f,
+	        "usage: mtasts-bench [--corpus DIR] [--passes N] "
+	        "[--only policy_parse|record_parse|mx_match|tlsrpt_parse]\n");
 }
 
 int

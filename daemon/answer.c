@@ -68,7 +68,8 @@ valid_host(const char *h, size_t n)
 		if (i == n || h[i] == '.') {
 			size_t l = i - start;
 
-			if (l == 0 || l > 63 || h[start] == '-' || h[i - 1] == '-')
+			if (l == 0 || l > 63 || h[start] == '-' ||
+			    h[i - 1] == '-')
 				return 0;
 			start = i + 1;
 			continue;
@@ -102,9 +103,9 @@ pd_normalize_key(const char *key, size_t len, char out[256])
 		n = (size_t)(close - h);
 		i = (size_t)(close - key) + 1;
 		/* "[host]" or "[host]:port" */
-		if (i != len && (key[i] != ':' ||
-		                 !is_digits(key + i + 1, len - i - 1) ||
-		                 len - i - 1 > 5))
+		if (i != len &&
+		    (key[i] != ':' || !is_digits(key + i + 1, len - i - 1) ||
+		     len - i - 1 > 5))
 			return 0;
 	} else {
 		const char *colon = memchr(key, ':', len);
@@ -248,7 +249,8 @@ policy_strings(struct sbuf *b, const mtasts_policy *p, int with_ext)
 		e = strchr(s, '\n');
 		if (!e)
 			break;
-		if (line >= fixed && (!with_ext || !safe_line(s, (size_t)(e - s))))
+		if (line >= fixed &&
+		    (!with_ext || !safe_line(s, (size_t)(e - s))))
 			continue;
 		sb_str(b, " { policy_string = ");
 		sb_add(b, s, (size_t)(e - s));
@@ -269,8 +271,7 @@ pd_answer_policy(const mtasts_policy *p, const char *domain, int dialect,
 	/* R-44: mode none is no policy; R-43: testing delivers as usual,
 	 * so Postfix must not enforce it unless the administrator asked */
 	if (mode == MTASTS_MODE_NONE ||
-	    (mode == MTASTS_MODE_TESTING && !pd_cfg.strict_testing) ||
-	    n == 0) {
+	    (mode == MTASTS_MODE_TESTING && !pd_cfg.strict_testing) || n == 0) {
 		sb_str(&b, "NOTFOUND ");
 		goto out;
 	}

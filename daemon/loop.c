@@ -206,7 +206,8 @@ listen_unix(const char *path, char **keep)
 	/* a socket left by an earlier run is replaced; nothing else is */
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
-			pd_log(PD_LOG_ERR, "%s exists and is not a socket", path);
+			pd_log(PD_LOG_ERR, "%s exists and is not a socket",
+			       path);
 			return -1;
 		}
 		unlink(path);
@@ -237,7 +238,8 @@ listen_inet(const char *spec)
 	size_t hl;
 	int fd, one = 1, rc;
 
-	if (!port || port == spec || (hl = (size_t)(port - spec)) >= sizeof(host))
+	if (!port || port == spec ||
+	    (hl = (size_t)(port - spec)) >= sizeof(host))
 		goto bad;
 	memcpy(host, spec, hl);
 	host[hl] = '\0';
@@ -257,7 +259,8 @@ listen_inet(const char *spec)
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 256) != 0) {
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+	    listen(fd, 256) != 0) {
 		pd_log(PD_LOG_ERR, "cannot listen on inet:%s: %s", spec,
 		       strerror(errno));
 		close(fd);
@@ -680,7 +683,8 @@ expire(int64_t now_ms)
 		static const char nf[] = "NOTFOUND ";
 		static const char tf[] = "TEMP policy lookup in progress";
 		const char *t = pd_cfg.deadline_temp ? tf : nf;
-		size_t n = pd_cfg.deadline_temp ? sizeof(tf) - 1 : sizeof(nf) - 1;
+		size_t n =
+		        pd_cfg.deadline_temp ? sizeof(tf) - 1 : sizeof(nf) - 1;
 		char *copy = malloc(n + 1);
 
 		pd_stats.timeouts++;
@@ -694,7 +698,7 @@ expire(int64_t now_ms)
 /* ---- saving the cache file in the background ------------------------------------- */
 
 static struct {
-	int active;                 /* serialising, a slice per iteration */
+	int active; /* serialising, a slice per iteration */
 	struct pd_savebuf sb;
 	pthread_t writer;
 	int writing;

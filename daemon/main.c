@@ -40,8 +40,10 @@ pd_log(int level, const char *fmt, ...)
 		vsyslog(level, fmt, ap);
 	} else {
 		static const char *const names[] = {
-			[PD_LOG_ERR] = "error", [PD_LOG_WARNING] = "warning",
-			[PD_LOG_INFO] = "info", [PD_LOG_DEBUG] = "debug",
+			[PD_LOG_ERR] = "error",
+			[PD_LOG_WARNING] = "warning",
+			[PD_LOG_INFO] = "info",
+			[PD_LOG_DEBUG] = "debug",
 		};
 
 		fprintf(stderr, PD_NAME ": %s: ", names[level]);
@@ -308,9 +310,10 @@ static int
 takes_value(const char *name)
 {
 	static const char *const with[] = {
-		"listen", "cache-file", "dns-server", "ca-file", "connect-to",
-		"timeout", "deadline", "recheck", "workers", "max-clients",
-		"save-interval", "config", NULL,
+		"listen",     "cache-file",  "dns-server",    "ca-file",
+		"connect-to", "timeout",     "deadline",      "recheck",
+		"workers",    "max-clients", "save-interval", "config",
+		NULL,
 	};
 	size_t i;
 
@@ -355,7 +358,8 @@ read_config(const char *path)
 			continue;
 		eq = strchr(s, '=');
 		if (!eq) {
-			fprintf(stderr, PD_NAME ": %s:%u: expected name = value\n",
+			fprintf(stderr,
+			        PD_NAME ": %s:%u: expected name = value\n",
 			        path, no);
 			rc = -1;
 			break;
@@ -411,14 +415,16 @@ parse_args(int argc, char **argv)
 			continue;
 		}
 		if (strncmp(a, "--", 2) != 0) {
-			fprintf(stderr, PD_NAME ": unexpected argument '%s'\n", a);
+			fprintf(stderr, PD_NAME ": unexpected argument '%s'\n",
+			        a);
 			return -1;
 		}
 		a += 2;
 		eq = strchr(a, '=');
 		nl = eq ? (size_t)(eq - a) : strlen(a);
 		if (nl >= sizeof(name)) {
-			fprintf(stderr, PD_NAME ": unknown option '%s'\n", argv[i]);
+			fprintf(stderr, PD_NAME ": unknown option '%s'\n",
+			        argv[i]);
 			return -1;
 		}
 		memcpy(name, a, nl);
@@ -427,8 +433,8 @@ parse_args(int argc, char **argv)
 			v = eq + 1;
 		else if (takes_value(name)) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, PD_NAME ": --%s needs a value\n",
-				        name);
+				fprintf(stderr,
+				        PD_NAME ": --%s needs a value\n", name);
 				return -1;
 			}
 			v = argv[++i];
@@ -456,7 +462,8 @@ make_ctx(mtasts_ctx **out)
 		pd_log(PD_LOG_ERR, "cannot create the network context");
 		return -1;
 	}
-	if (dns_joined && mtasts_ctx_set_dns_servers(ctx, dns_joined) != MTASTS_OK) {
+	if (dns_joined &&
+	    mtasts_ctx_set_dns_servers(ctx, dns_joined) != MTASTS_OK) {
 		pd_log(PD_LOG_ERR,
 		       "invalid --dns-server %s (IP[:PORT], IPv6 as [IP]:PORT)",
 		       dns_joined);
@@ -481,7 +488,8 @@ make_ctx(mtasts_ctx **out)
 	}
 	/* the whole fetch gets --timeout (R-31); a DNS query and a
 	 * connection never more than the library's defaults */
-	if (mtasts_ctx_set_timeout(ctx, MTASTS_TIMEOUT_TOTAL, ms) != MTASTS_OK ||
+	if (mtasts_ctx_set_timeout(ctx, MTASTS_TIMEOUT_TOTAL, ms) !=
+	            MTASTS_OK ||
 	    mtasts_ctx_set_timeout(ctx, MTASTS_TIMEOUT_CONNECT,
 	                           ms < 10000u ? ms : 10000u) != MTASTS_OK ||
 	    mtasts_ctx_set_timeout(ctx, MTASTS_TIMEOUT_DNS,

@@ -49,13 +49,13 @@ struct pd_config {
 	unsigned int recheck;       /* seconds a TXT answer is trusted */
 	unsigned int save_interval; /* seconds between cache file saves */
 	unsigned int max_clients;
-	unsigned int max_request;   /* largest netstring accepted, bytes */
+	unsigned int max_request; /* largest netstring accepted, bytes */
 	int strict_testing;
-	int refresh;                /* proactive refresh (C8, R-34) */
+	int refresh; /* proactive refresh (C8, R-34) */
 	int foreground;
 	int use_syslog;
 	int verbose;
-	int lenient;                /* MTASTS_PARSE_LENIENT for records/policies */
+	int lenient; /* MTASTS_PARSE_LENIENT for records/policies */
 };
 
 extern struct pd_config pd_cfg;
@@ -77,8 +77,8 @@ int64_t pd_mono_ms(void);
 /* ---- key normalisation and answers (answer.c) ----------------------------- */
 
 enum pd_dialect {
-	PD_DIALECT_POSTFIX = 1,     /* secure match=... servername=hostname */
-	PD_DIALECT_TLSRPT = 2       /* + policy_type=sts ... (Postfix >= 3.10) */
+	PD_DIALECT_POSTFIX = 1, /* secure match=... servername=hostname */
+	PD_DIALECT_TLSRPT = 2   /* + policy_type=sts ... (Postfix >= 3.10) */
 };
 
 /* The dialect of a socketmap name, or 0 for an unknown name. */
@@ -104,8 +104,8 @@ char *pd_answer_policy(const mtasts_policy *policy, const char *domain,
 /* What is known of the _mta-sts TXT record of a domain (besides its
  * mtasts_cache_entry), and since when. */
 struct pd_txt {
-	int state;                  /* MTASTS_TXT_* */
-	int64_t at;                 /* when it was learnt (0: never) */
+	int state;  /* MTASTS_TXT_* */
+	int64_t at; /* when it was learnt (0: never) */
 	char id[MTASTS_ID_MAX_LEN + 1];
 };
 
@@ -166,15 +166,15 @@ struct pd_job;
  * job they wait for. */
 struct pd_conn {
 	int fd;
-	uint32_t events;            /* the epoll mask in force */
+	uint32_t events; /* the epoll mask in force */
 	char *in;
 	size_t in_len, in_cap;
 	char *out;
 	size_t out_len, out_off, out_cap;
-	int waiting;                /* a request is being resolved */
-	int closing;                /* close once the output is written */
+	int waiting; /* a request is being resolved */
+	int closing; /* close once the output is written */
 	int64_t deadline_ms;
-	struct pd_conn *dl_prev, *dl_next;  /* clients waiting, by deadline */
+	struct pd_conn *dl_prev, *dl_next; /* clients waiting, by deadline */
 	struct pd_conn *all_prev, *all_next;
 	/* resolve.c */
 	struct pd_job *job;
@@ -184,7 +184,7 @@ struct pd_conn {
 
 /* The outcome handed back to a client: the reply text. */
 struct pd_reply {
-	char *text;                 /* malloc'd, without netstring framing */
+	char *text; /* malloc'd, without netstring framing */
 	size_t len;
 };
 

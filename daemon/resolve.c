@@ -26,13 +26,13 @@
 enum { JOB_TXT = 1, JOB_FETCH = 2 };
 
 struct pd_job {
-	struct pd_job *next;        /* queue */
-	struct pd_job *hnext;       /* registry bucket */
+	struct pd_job *next;  /* queue */
+	struct pd_job *hnext; /* registry bucket */
 	char domain[256];
 	int kind;
-	int bg;                     /* nobody waits: a refresh */
-	int queued;                 /* in a queue, not yet with a worker */
-	char id[MTASTS_ID_MAX_LEN + 1];   /* FETCH: the record id, or "" */
+	int bg;                         /* nobody waits: a refresh */
+	int queued;                     /* in a queue, not yet with a worker */
+	char id[MTASTS_ID_MAX_LEN + 1]; /* FETCH: the record id, or "" */
 	/* set by the worker */
 	int status;
 	char found_id[MTASTS_ID_MAX_LEN + 1];
@@ -208,9 +208,9 @@ txt_ttl(int state)
 }
 
 struct view {
-	mtasts_cache_entry *entry;  /* NULL when nothing is cached */
+	mtasts_cache_entry *entry; /* NULL when nothing is cached */
 	struct pd_txt txt;
-	int fresh;                  /* txt is recent enough to use */
+	int fresh; /* txt is recent enough to use */
 	int action;
 };
 
@@ -291,10 +291,10 @@ reply_from(const struct view *v, const char *domain, int dialect,
 static void
 reply_unknown(struct pd_reply *reply)
 {
-	reply->text = dup_text(pd_cfg.deadline_temp
-	                               ? "TEMP policy lookup in progress"
-	                               : "NOTFOUND ",
-	                       &reply->len);
+	reply->text =
+	        dup_text(pd_cfg.deadline_temp ? "TEMP policy lookup in progress"
+	                                      : "NOTFOUND ",
+	                 &reply->len);
 }
 
 /* The reply for a domain, or 0 when a job must run first; then *kind and
@@ -454,7 +454,8 @@ log_fetch(const struct pd_job *job, const mtasts_cache_entry *e, int had)
 		                     : mtasts_strerror(job->status));
 	else
 		pd_log(PD_LOG_INFO, "%s: policy fetch failed: %s", job->domain,
-		       job->error[0] ? job->error : mtasts_strerror(job->status));
+		       job->error[0] ? job->error
+		                     : mtasts_strerror(job->status));
 }
 
 /* Apply a finished job. Returns 1 when the job goes on (a fetch after the
@@ -505,8 +506,8 @@ apply(struct pd_job *job)
 	{
 		int had = mtasts_cache_entry_usable(v.entry, now);
 
-		if (!v.entry &&
-		    mtasts_cache_entry_new(&v.entry, job->domain) != MTASTS_OK) {
+		if (!v.entry && mtasts_cache_entry_new(&v.entry, job->domain) !=
+		                        MTASTS_OK) {
 			view_free(&v);
 			return 0;
 		}

@@ -26,11 +26,11 @@
 /* ---- records -------------------------------------------------------------- */
 
 enum {
-	R_POLICY = 1 << 0,      /* an entry with a policy */
-	R_FAILURE = 1 << 1,     /* an entry with a failed fetch */
-	R_TXT_SAME = 1 << 2,    /* the TXT id equals the policy id */
-	R_RAW = 1 << 3,         /* the policy text is not compressed */
-	R_ENTRY = 1 << 4        /* the record holds an entry (not only TXT) */
+	R_POLICY = 1 << 0,   /* an entry with a policy */
+	R_FAILURE = 1 << 1,  /* an entry with a failed fetch */
+	R_TXT_SAME = 1 << 2, /* the TXT id equals the policy id */
+	R_RAW = 1 << 3,      /* the policy text is not compressed */
+	R_ENTRY = 1 << 4     /* the record holds an entry (not only TXT) */
 };
 
 /* Times are kept as unsigned 32-bit seconds (until 2106). */
@@ -38,7 +38,7 @@ struct pd_rec {
 	uint32_t hash;
 	uint32_t fetched_at;
 	uint32_t txt_at;
-	uint32_t refresh_at;    /* mtasts_cache_decide()'s recheck_at */
+	uint32_t refresh_at; /* mtasts_cache_decide()'s recheck_at */
 	uint32_t pol_len;
 	uint8_t flags;
 	uint8_t txt_state;
@@ -121,7 +121,7 @@ struct rec_view {
 	const char *domain, *id, *txt_id, *failed_id;
 	uint32_t failed_at, failures;
 	const char *pol;
-	size_t size;            /* the whole record */
+	size_t size; /* the whole record */
 };
 
 static void
@@ -190,18 +190,24 @@ clamp32(int64_t t)
  * canonical form never holds these bytes: control characters are not
  * allowed in any policy value (R-21, R-22). */
 enum {
-	C_VERSION = 1,          /* "version: STSv1\n" */
-	C_NONE = 2,             /* "mode: none\n" */
-	C_TESTING = 3,          /* "mode: testing\n" */
-	C_ENFORCE = 4,          /* "mode: enforce\n" */
-	C_MX = 5,               /* "mx: " */
-	C_DOMAIN = 6,           /* "." DOMAIN "\n" */
-	C_MAXAGE = 7            /* "max_age: " */
+	C_VERSION = 1, /* "version: STSv1\n" */
+	C_NONE = 2,    /* "mode: none\n" */
+	C_TESTING = 3, /* "mode: testing\n" */
+	C_ENFORCE = 4, /* "mode: enforce\n" */
+	C_MX = 5,      /* "mx: " */
+	C_DOMAIN = 6,  /* "." DOMAIN "\n" */
+	C_MAXAGE = 7   /* "max_age: " */
 };
 
 static const char *const words[] = {
-	NULL, "version: STSv1\n", "mode: none\n", "mode: testing\n",
-	"mode: enforce\n", "mx: ", NULL, "max_age: ",
+	NULL,
+	"version: STSv1\n",
+	"mode: none\n",
+	"mode: testing\n",
+	"mode: enforce\n",
+	"mx: ",
+	NULL,
+	"max_age: ",
 };
 
 static size_t
@@ -414,7 +420,8 @@ remove_slot(size_t i)
 		if (!tab.slot[j])
 			break;
 		k = tab.slot[j]->hash & mask;
-		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
+		if ((j > i && (k <= i || k > j)) ||
+		    (j < i && (k <= i && k > j))) {
 			tab.slot[i] = tab.slot[j];
 			tab.slot[j] = NULL;
 			i = j;
@@ -466,7 +473,8 @@ pd_store_put(const char *domain, const mtasts_cache_entry *e,
 		}
 	}
 	if (pol) {
-		int st = mtasts_policy_format_alloc(pol, MTASTS_FORMAT_LF, &text);
+		int st = mtasts_policy_format_alloc(pol, MTASTS_FORMAT_LF,
+		                                    &text);
 
 		if (st != MTASTS_OK)
 			return st;
@@ -589,9 +597,8 @@ pd_rec_entry(const struct pd_rec *r, mtasts_cache_entry **out)
 		if (text != stackbuf)
 			free(text);
 		if (st == MTASTS_OK) {
-			st = mtasts_cache_entry_store(e, pol,
-			                              v.id[0] ? v.id : NULL,
-			                              r->fetched_at);
+			st = mtasts_cache_entry_store(
+			        e, pol, v.id[0] ? v.id : NULL, r->fetched_at);
 			mtasts_policy_free(pol);
 		}
 		if (st != MTASTS_OK) {
@@ -867,8 +874,8 @@ pd_store_load(const char *path)
 			if (ll < sizeof(line)) {
 				memcpy(line, data + off, ll);
 				line[ll] = '\0';
-				if (sscanf(line, "txt %d %lld %32s", &state, &at,
-				           id) == 3 &&
+				if (sscanf(line, "txt %d %lld %32s", &state,
+				           &at, id) == 3 &&
 				    state >= MTASTS_TXT_FOUND &&
 				    state <= MTASTS_TXT_TEMPFAIL && at > 0 &&
 				    at <= now &&

@@ -816,8 +816,8 @@ mtasts_record_select(mtasts_record **out, size_t *selected,
 MTASTS_EXPORT MTASTS_NODISCARD int
 mtasts_record_select_rdata(mtasts_record **out, size_t *selected,
                            const unsigned char *const *rdata,
-                           const size_t *lens, size_t count,
-                           unsigned int flags, mtasts_diag *diag);
+                           const size_t *lens, size_t count, unsigned int flags,
+                           mtasts_diag *diag);
 
 /**
  * @brief Free a record.
@@ -1111,8 +1111,8 @@ mtasts_tlsrpt_select(mtasts_tlsrpt **out, size_t *selected,
 MTASTS_EXPORT MTASTS_NODISCARD int
 mtasts_tlsrpt_select_rdata(mtasts_tlsrpt **out, size_t *selected,
                            const unsigned char *const *rdata,
-                           const size_t *lens, size_t count,
-                           unsigned int flags, mtasts_diag *diag);
+                           const size_t *lens, size_t count, unsigned int flags,
+                           mtasts_diag *diag);
 
 /**
  * @brief Free a TLSRPTv1 record.
@@ -1510,7 +1510,6 @@ MTASTS_EXPORT int mtasts_id_next(char *buf, size_t size, const char *old_id,
  * @{
  */
 
-
 /** @brief Policy mode (R-15, §5). Values are fixed. @since 1.0 */
 enum mtasts_mode {
 	/** `none`: treat the domain as having no active policy. */
@@ -1800,7 +1799,8 @@ mtasts_policy_builder_add_mx(mtasts_policy_builder *builder,
  * @param[in,out] builder The builder, or NULL (nothing happens).
  * @since 1.0
  */
-MTASTS_EXPORT void mtasts_policy_builder_clear_mx(mtasts_policy_builder *builder);
+MTASTS_EXPORT void
+mtasts_policy_builder_clear_mx(mtasts_policy_builder *builder);
 
 /**
  * @brief Append an extension field.
@@ -2184,9 +2184,10 @@ typedef struct mtasts_plan mtasts_plan;
  * @retval MTASTS_ENOMEM Out of memory.
  * @since 1.0
  */
-MTASTS_EXPORT MTASTS_NODISCARD int
-mtasts_plan_new(mtasts_plan **out, const mtasts_policy *policy,
-                const char *const *hosts, size_t count);
+MTASTS_EXPORT MTASTS_NODISCARD int mtasts_plan_new(mtasts_plan **out,
+                                                   const mtasts_policy *policy,
+                                                   const char *const *hosts,
+                                                   size_t count);
 
 /**
  * @brief Free a plan.
@@ -2240,8 +2241,7 @@ MTASTS_EXPORT int mtasts_plan_verdict(const mtasts_plan *plan, size_t index);
  *         range.
  * @since 1.0
  */
-MTASTS_EXPORT size_t mtasts_plan_pattern(const mtasts_plan *plan,
-                                         size_t index);
+MTASTS_EXPORT size_t mtasts_plan_pattern(const mtasts_plan *plan, size_t index);
 
 /**
  * @brief What to report for host @p index before any connection.
@@ -2288,9 +2288,8 @@ MTASTS_EXPORT int mtasts_plan_deliverable(const mtasts_plan *plan);
  *         @p tls_result.
  * @since 1.0
  */
-MTASTS_EXPORT int mtasts_plan_tls_outcome(const mtasts_plan *plan,
-                                          size_t index, int tls_result,
-                                          int *report_type);
+MTASTS_EXPORT int mtasts_plan_tls_outcome(const mtasts_plan *plan, size_t index,
+                                          int tls_result, int *report_type);
 
 /** @} */
 
@@ -2466,8 +2465,7 @@ MTASTS_EXPORT int mtasts_ctx_add_connect_to(mtasts_ctx *ctx, const char *spec);
  * @retval MTASTS_EINVAL  @p ctx is NULL or unknown bits.
  * @since 1.0
  */
-MTASTS_EXPORT int mtasts_ctx_set_options(mtasts_ctx *ctx,
-                                         unsigned int options);
+MTASTS_EXPORT int mtasts_ctx_set_options(mtasts_ctx *ctx, unsigned int options);
 
 /** @} */
 
@@ -2638,9 +2636,8 @@ MTASTS_EXPORT int mtasts_dns_reply_add_address(mtasts_dns_reply *reply,
  * @since 1.0
  */
 MTASTS_EXPORT MTASTS_NODISCARD int
-mtasts_discover_record(mtasts_ctx *ctx, const char *domain,
-                       mtasts_record **out, int *dns_result,
-                       unsigned int flags, mtasts_diag *diag);
+mtasts_discover_record(mtasts_ctx *ctx, const char *domain, mtasts_record **out,
+                       int *dns_result, unsigned int flags, mtasts_diag *diag);
 
 /**
  * @brief Discover a domain's TLSRPTv1 record at `_smtp._tls.<domain>`
@@ -2657,9 +2654,8 @@ mtasts_discover_record(mtasts_ctx *ctx, const char *domain,
  * @since 1.0
  */
 MTASTS_EXPORT MTASTS_NODISCARD int
-mtasts_discover_tlsrpt(mtasts_ctx *ctx, const char *domain,
-                       mtasts_tlsrpt **out, int *dns_result,
-                       unsigned int flags, mtasts_diag *diag);
+mtasts_discover_tlsrpt(mtasts_ctx *ctx, const char *domain, mtasts_tlsrpt **out,
+                       int *dns_result, unsigned int flags, mtasts_diag *diag);
 
 /** Opaque list of MX hosts. @since 1.0 */
 typedef struct mtasts_mx_list mtasts_mx_list;
@@ -2854,8 +2850,7 @@ MTASTS_EXPORT int mtasts_http_reply_append_body(mtasts_http_reply *reply,
  * @since 1.0
  */
 MTASTS_EXPORT int mtasts_http_reply_set_error(mtasts_http_reply *reply,
-                                              int status,
-                                              const char *message);
+                                              int status, const char *message);
 
 /**
  * @brief Fetch and parse a domain's policy.
@@ -2892,9 +2887,9 @@ MTASTS_EXPORT int mtasts_http_reply_set_error(mtasts_http_reply *reply,
  * @since 1.0
  */
 MTASTS_EXPORT MTASTS_NODISCARD int
-mtasts_policy_fetch(mtasts_ctx *ctx, const char *domain,
-                    const char *record_id, unsigned int flags,
-                    mtasts_fetch_result **out, mtasts_diag *diag);
+mtasts_policy_fetch(mtasts_ctx *ctx, const char *domain, const char *record_id,
+                    unsigned int flags, mtasts_fetch_result **out,
+                    mtasts_diag *diag);
 
 /**
  * @brief Free a fetch result (and the policy it holds).
@@ -2928,8 +2923,7 @@ mtasts_fetch_result_policy(const mtasts_fetch_result *result);
  *         #MTASTS_RESULT_STS_POLICY_INVALID; 0 on success or NULL.
  * @since 1.0
  */
-MTASTS_EXPORT int
-mtasts_fetch_result_type(const mtasts_fetch_result *result);
+MTASTS_EXPORT int mtasts_fetch_result_type(const mtasts_fetch_result *result);
 
 /**
  * @brief The URL that was fetched.
@@ -3037,9 +3031,10 @@ typedef struct mtasts_tls_probe mtasts_tls_probe;
  *                        no callback form: it needs libcurl).
  * @since 1.0
  */
-MTASTS_EXPORT MTASTS_NODISCARD int
-mtasts_probe_mx(mtasts_ctx *ctx, const char *host, mtasts_tls_probe **out,
-                mtasts_diag *diag);
+MTASTS_EXPORT MTASTS_NODISCARD int mtasts_probe_mx(mtasts_ctx *ctx,
+                                                   const char *host,
+                                                   mtasts_tls_probe **out,
+                                                   mtasts_diag *diag);
 
 /**
  * @brief Free a probe result.
@@ -3323,9 +3318,8 @@ mtasts_cache_entry_failures(const mtasts_cache_entry *entry);
  * @since 1.0
  */
 MTASTS_EXPORT MTASTS_NODISCARD int
-mtasts_cache_entry_store(mtasts_cache_entry *entry,
-                         const mtasts_policy *policy, const char *id,
-                         int64_t fetched_at);
+mtasts_cache_entry_store(mtasts_cache_entry *entry, const mtasts_policy *policy,
+                         const char *id, int64_t fetched_at);
 
 /**
  * @brief Record a failed fetch (C5, R-30): the cached policy is kept.

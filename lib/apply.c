@@ -94,7 +94,8 @@ mtasts_plan_new(mtasts_plan **out, const mtasts_policy *policy,
 			h->verdict = match ? MTASTS_MX_REQUIRE_TLS
 			                   : MTASTS_MX_REFUSE; /* */
 		if (!match)
-			h->report = MTASTS_RESULT_VALIDATION_FAILURE; /* TA-15 */
+			h->report =
+			        MTASTS_RESULT_VALIDATION_FAILURE; /* TA-15 */
 	}
 	*out = p;
 	return MTASTS_OK;
@@ -121,8 +122,7 @@ mtasts_plan_host(const mtasts_plan *plan, size_t index)
 int
 mtasts_plan_verdict(const mtasts_plan *plan, size_t index)
 {
-	return plan && index < plan->n ? plan->v[index].verdict
-	                               : MTASTS_EINVAL;
+	return plan && index < plan->n ? plan->v[index].verdict : MTASTS_EINVAL;
 }
 
 size_t
@@ -152,8 +152,8 @@ mtasts_plan_deliverable(const mtasts_plan *plan)
 }
 
 int
-mtasts_plan_tls_outcome(const mtasts_plan *plan, size_t index,
-                        int tls_result, int *report_type)
+mtasts_plan_tls_outcome(const mtasts_plan *plan, size_t index, int tls_result,
+                        int *report_type)
 {
 	const struct plan_host *h;
 

@@ -190,9 +190,8 @@ mtasts_policy_builder_clear_mx(mtasts_policy_builder *b)
 }
 
 int
-mtasts_policy_builder_add_extension(mtasts_policy_builder *b,
-                                    const char *name, const char *value,
-                                    mtasts_diag *diag)
+mtasts_policy_builder_add_extension(mtasts_policy_builder *b, const char *name,
+                                    const char *value, mtasts_diag *diag)
 {
 	struct mtasts__sink s;
 	char q[MTASTS__QUOTE_MAX];
@@ -230,8 +229,8 @@ mtasts_policy_builder_add_extension(mtasts_policy_builder *b,
 		}
 	}
 	if (nl + 2 + vl > MTASTS_POLICY_MAX_LINE) {
-		mtasts__report(&s, MTASTS_D_LINE_TOO_LONG, MTASTS_SEVERITY_ERROR,
-		               1, 1, 0,
+		mtasts__report(&s, MTASTS_D_LINE_TOO_LONG,
+		               MTASTS_SEVERITY_ERROR, 1, 1, 0,
 		               "the line would be %zu bytes long; at most %d "
 		               "are allowed",
 		               nl + 2 + vl, MTASTS_POLICY_MAX_LINE);
@@ -248,8 +247,8 @@ mtasts_policy_builder_add_extension(mtasts_policy_builder *b,
 }
 
 int
-mtasts_policy_builder_build(const mtasts_policy_builder *b,
-                            mtasts_policy **out, mtasts_diag *diag)
+mtasts_policy_builder_build(const mtasts_policy_builder *b, mtasts_policy **out,
+                            mtasts_diag *diag)
 {
 	struct mtasts__sink s;
 	struct mtasts__out o;

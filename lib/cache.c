@@ -50,9 +50,9 @@ mtasts_txt_state_from_status(int status)
 	switch (status) {
 	case MTASTS_OK:
 		return MTASTS_TXT_FOUND;
-	case MTASTS_EDNS:    /* temporary */
-	case MTASTS_ENOMEM:  /* local trouble: no conclusion about the */
-	case MTASTS_EINVAL:  /* domain */
+	case MTASTS_EDNS:   /* temporary */
+	case MTASTS_ENOMEM: /* local trouble: no conclusion about the */
+	case MTASTS_EINVAL: /* domain */
 	case MTASTS_ENOTSUP:
 		return MTASTS_TXT_TEMPFAIL;
 	default:
@@ -119,7 +119,8 @@ mtasts_cache_entry_expires_at(const mtasts_cache_entry *entry)
 {
 	if (!entry || !entry->policy)
 		return 0;
-	return entry->fetched_at + (int64_t)mtasts_policy_max_age(entry->policy);
+	return entry->fetched_at +
+	       (int64_t)mtasts_policy_max_age(entry->policy);
 }
 
 int
@@ -179,9 +180,8 @@ policy_copy(const mtasts_policy *p, mtasts_policy **out)
 }
 
 int
-mtasts_cache_entry_store(mtasts_cache_entry *entry,
-                         const mtasts_policy *policy, const char *id,
-                         int64_t fetched_at)
+mtasts_cache_entry_store(mtasts_cache_entry *entry, const mtasts_policy *policy,
+                         const char *id, int64_t fetched_at)
 {
 	char idbuf[MTASTS_ID_MAX_LEN + 1];
 	mtasts_policy *copy;
@@ -208,8 +208,7 @@ mtasts_cache_entry_store(mtasts_cache_entry *entry,
 }
 
 int
-mtasts_cache_entry_fail(mtasts_cache_entry *entry, const char *id,
-                        int64_t when)
+mtasts_cache_entry_fail(mtasts_cache_entry *entry, const char *id, int64_t when)
 {
 	char idbuf[MTASTS_ID_MAX_LEN + 1];
 
@@ -308,7 +307,8 @@ mtasts_cache_decide(const mtasts_cache_entry *entry, int txt_state,
 			action = use_or_refresh(entry, now, &recheck);
 		} else if (backing_off(entry, txt_id, now, &until)) {
 			/* keep what is usable, else no policy */
-			action = usable ? MTASTS_ACTION_USE : MTASTS_ACTION_NONE;
+			action =
+			        usable ? MTASTS_ACTION_USE : MTASTS_ACTION_NONE;
 			recheck = until;
 		} else {
 			/* a new id (C2, R-04) or nothing usable (C3) */
@@ -375,8 +375,8 @@ mtasts_cache_entry_serialize(const mtasts_cache_entry *entry, char **out,
 		              entry->failed_id[0] ? entry->failed_id : "-",
 		              entry->failures);
 	if (entry->policy)
-		n += snprintf(head + n, sizeof(head) - (size_t)n, "policy %zu\n",
-		              tl);
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+		              "policy %zu\n", tl);
 	hl = (size_t)n;
 	buf = malloc(hl + tl + 5);
 	if (!buf) {
@@ -458,8 +458,8 @@ parse_field(mtasts_cache_entry *e, int key, const char *v, size_t vl,
 		const char *sp = v ? memchr(v, ' ', vl) : NULL;
 
 		e->has_failure = 1;
-		if (!sp || !parse_num(v, (size_t)(sp - v), TIME_MAX,
-		                      &e->failed_at) ||
+		if (!sp ||
+		    !parse_num(v, (size_t)(sp - v), TIME_MAX, &e->failed_at) ||
 		    !parse_id(sp + 1, vl - (size_t)(sp - v) - 1, e->failed_id))
 			return "a bad failure record";
 		return NULL;
@@ -484,8 +484,8 @@ int
 mtasts_cache_entry_deserialize(mtasts_cache_entry **out, const char *data,
                                size_t len, mtasts_diag *diag)
 {
-	static const char *const keys[K_N] = { "domain",   "id",     "fetched",
-		                               "failed",   "failures", "policy",
+	static const char *const keys[K_N] = { "domain", "id",       "fetched",
+		                               "failed", "failures", "policy",
 		                               "end" };
 	struct mtasts__sink s;
 	mtasts_cache_entry *e;
@@ -530,7 +530,8 @@ mtasts_cache_entry_deserialize(mtasts_cache_entry **out, const char *data,
 		n = (size_t)(nl - l);
 		pos += n + 1;
 		for (i = 0; !why && i < n; i++)
-			if ((unsigned char)l[i] < 0x20 || (unsigned char)l[i] > 0x7E)
+			if ((unsigned char)l[i] < 0x20 ||
+			    (unsigned char)l[i] > 0x7E)
 				why = "a byte that is not printable ASCII";
 		if (why)
 			break;

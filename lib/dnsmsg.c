@@ -110,7 +110,8 @@ mtasts__dns_parse(const unsigned char *m, size_t len, const char *name,
 	if (!an)
 		return MTASTS_ENOMEM;
 	for (k = 0; k < na; k++) {
-		if (read_name(m, len, &pos, an[k].owner) < 0 || pos + 10 > len) {
+		if (read_name(m, len, &pos, an[k].owner) < 0 ||
+		    pos + 10 > len) {
 			free(an);
 			return MTASTS_DNS_ERROR;
 		}
@@ -162,7 +163,8 @@ mtasts__dns_parse(const unsigned char *m, size_t len, const char *name,
 			break;
 		case MTASTS_RRTYPE_MX:
 			pos = an[k].rdata + 2;
-			if (an[k].rdlen < 3 || read_name(m, len, &pos, tmp) < 0 ||
+			if (an[k].rdlen < 3 ||
+			    read_name(m, len, &pos, tmp) < 0 ||
 			    pos != an[k].rdata + an[k].rdlen) {
 				free(an);
 				return MTASTS_DNS_ERROR;
@@ -172,14 +174,16 @@ mtasts__dns_parse(const unsigned char *m, size_t len, const char *name,
 			break;
 		case MTASTS_RRTYPE_A:
 		case MTASTS_RRTYPE_AAAA:
-			if (an[k].rdlen != (rrtype == MTASTS_RRTYPE_A ? 4u : 16u) ||
+			if (an[k].rdlen !=
+			            (rrtype == MTASTS_RRTYPE_A ? 4u : 16u) ||
 			    !inet_ntop(rrtype == MTASTS_RRTYPE_A ? AF_INET
 			                                         : AF_INET6,
 			               rd, addr, sizeof(addr))) {
 				free(an);
 				return MTASTS_DNS_ERROR;
 			}
-			st = mtasts__dns_reply_push(reply, addr, strlen(addr), 0);
+			st = mtasts__dns_reply_push(reply, addr, strlen(addr),
+			                            0);
 			break;
 		default:
 			break;

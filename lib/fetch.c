@@ -16,7 +16,6 @@
 
 /* ---- the HTTP reply, filled by libcurl's callbacks or by the application ---- */
 
-
 void
 mtasts__http_reply_free(struct mtasts_http_reply *r)
 {
@@ -63,8 +62,7 @@ mtasts_http_reply_set_status(mtasts_http_reply *reply, int status)
 }
 
 int
-mtasts_http_reply_set_content_type(mtasts_http_reply *reply,
-                                   const char *value)
+mtasts_http_reply_set_content_type(mtasts_http_reply *reply, const char *value)
 {
 	char *copy = NULL;
 
@@ -250,9 +248,9 @@ fail(mtasts_fetch_result *res, struct mtasts__sink *s, int status, int code,
 }
 
 int
-mtasts_policy_fetch(mtasts_ctx *ctx, const char *domain,
-                    const char *record_id, unsigned int flags,
-                    mtasts_fetch_result **out, mtasts_diag *diag)
+mtasts_policy_fetch(mtasts_ctx *ctx, const char *domain, const char *record_id,
+                    unsigned int flags, mtasts_fetch_result **out,
+                    mtasts_diag *diag)
 {
 	struct mtasts_http_reply r;
 	struct mtasts__sink s;
@@ -270,8 +268,8 @@ mtasts_policy_fetch(mtasts_ctx *ctx, const char *domain,
 	res = calloc(1, sizeof(*res));
 	if (!res)
 		return MTASTS_ENOMEM;
-	snprintf(msg, sizeof(msg),
-	         "https://mta-sts.%s/.well-known/mta-sts.txt", host);
+	snprintf(msg, sizeof(msg), "https://mta-sts.%s/.well-known/mta-sts.txt",
+	         host);
 	res->url = mtasts__strndup(msg, strlen(msg));
 	if (record_id)
 		res->record_id = mtasts__strndup(record_id, strlen(record_id));
@@ -295,14 +293,16 @@ mtasts_policy_fetch(mtasts_ctx *ctx, const char *domain,
 				return st < 0 ? st : MTASTS_EINVAL;
 			}
 			if (r.error)
-				code = r.error == MTASTS_ETLS ? MTASTS_D_FETCH_TLS
-				                              : MTASTS_D_FETCH_CONNECT;
+				code = r.error == MTASTS_ETLS
+				               ? MTASTS_D_FETCH_TLS
+				               : MTASTS_D_FETCH_CONNECT;
 			if (r.too_large && !r.error) {
 				r.error = MTASTS_EFETCH;
 				code = MTASTS_D_FETCH_TOO_LARGE;
 			}
 		} else {
-			st = mtasts__http_get(ctx, res->url, policy_host, &r, &code);
+			st = mtasts__http_get(ctx, res->url, policy_host, &r,
+			                      &code);
 			if (st != MTASTS_OK) {
 				mtasts__http_reply_free(&r);
 				mtasts_fetch_result_free(res);
@@ -323,7 +323,8 @@ mtasts_policy_fetch(mtasts_ctx *ctx, const char *domain,
 	if (r.error) {
 		if (code == MTASTS_D_FETCH_TOO_LARGE)
 			snprintf(msg, sizeof(msg),
-			         "the body is longer than %zu bytes (R-31)", r.max);
+			         "the body is longer than %zu bytes (R-31)",
+			         r.max);
 		else
 			snprintf(msg, sizeof(msg), "%s",
 			         r.message ? r.message : "no response");
@@ -348,11 +349,13 @@ mtasts_policy_fetch(mtasts_ctx *ctx, const char *domain,
 	} else {
 		st = MTASTS_OK;
 		if (!res->content_type || !is_text_plain(res->content_type)) {
-			snprintf(msg, sizeof(msg),
-			         "media type %s%s%s, not text/plain (R-13, A-09)",
-			         res->content_type ? "'" : "",
-			         res->content_type ? res->content_type : "missing",
-			         res->content_type ? "'" : "");
+			snprintf(
+			        msg, sizeof(msg),
+			        "media type %s%s%s, not text/plain (R-13, A-09)",
+			        res->content_type ? "'" : "",
+			        res->content_type ? res->content_type
+			                          : "missing",
+			        res->content_type ? "'" : "");
 			if (ctx->options & MTASTS_NET_LAX_CONTENT_TYPE)
 				mtasts__report(&s, MTASTS_D_FETCH_CONTENT_TYPE,
 				               MTASTS_SEVERITY_WARNING, 0, 0, 0,
@@ -367,9 +370,11 @@ mtasts_policy_fetch(mtasts_ctx *ctx, const char *domain,
 			                         res->body_len, flags, diag);
 			res->status = st;
 			if (st != MTASTS_OK && st != MTASTS_ENOMEM) {
-				res->result_type = MTASTS_RESULT_STS_POLICY_INVALID;
+				res->result_type =
+				        MTASTS_RESULT_STS_POLICY_INVALID;
 				res->error = mtasts__strndup(
-				        "the body is not a valid policy (A-14)", 37);
+				        "the body is not a valid policy (A-14)",
+				        37);
 				if (!res->error)
 					st = MTASTS_ENOMEM;
 			}
@@ -386,7 +391,6 @@ mtasts_policy_fetch(mtasts_ctx *ctx, const char *domain,
 }
 
 /* ---- MX probe ------------------------------------------------------------------------ */
-
 
 void
 mtasts_tls_probe_free(mtasts_tls_probe *p)
@@ -426,7 +430,6 @@ mtasts_tls_probe_error(const mtasts_tls_probe *p)
 {
 	return p ? p->error : NULL;
 }
-
 
 int
 mtasts_probe_mx(mtasts_ctx *ctx, const char *host, mtasts_tls_probe **out,

@@ -18,8 +18,8 @@ struct mtasts_lint {
 	mtasts_record *record; /* NULL: none published */
 	int tlsrpt_set;
 	mtasts_tlsrpt *tlsrpt;
-	int mx_set;            /* mtasts_lint_set_mx_hosts() was called */
-	char **mx;             /* lower case, no trailing dot */
+	int mx_set; /* mtasts_lint_set_mx_hosts() was called */
+	char **mx;  /* lower case, no trailing dot */
 	size_t n_mx;
 	mtasts_policy *prev_policy;
 	mtasts_record *prev_record;
@@ -300,8 +300,8 @@ mtasts_policy_equivalent(const mtasts_policy *a, const mtasts_policy *b)
 
 int
 mtasts_id_next(char *buf, size_t size, const char *old_id,
-               const mtasts_policy *old_policy,
-               const mtasts_policy *new_policy, int64_t now)
+               const mtasts_policy *old_policy, const mtasts_policy *new_policy,
+               int64_t now)
 {
 	int64_t t = now;
 
@@ -330,10 +330,10 @@ mtasts_id_next(char *buf, size_t size, const char *old_id,
 static int
 public_suffix_like(const char *s)
 {
-	static const char *const second[] = { "ac", "co", "com", "edu", "gob",
-		                              "gov", "govt", "mil", "ne",
-		                              "net", "nom", "or", "org", "sch",
-		                              "ltd", "plc" };
+	static const char *const second[] = { "ac",  "co",  "com",  "edu",
+		                              "gob", "gov", "govt", "mil",
+		                              "ne",  "net", "nom",  "or",
+		                              "org", "sch", "ltd",  "plc" };
 	const char *dot = strchr(s, '.');
 	size_t i, l;
 
@@ -377,7 +377,7 @@ struct run {
 	const mtasts_policy *p;
 };
 
-#define FINDING(r, code, severity, ...)                                       \
+#define FINDING(r, code, severity, ...)                                        \
 	mtasts__report((r)->s, (code), (severity), 0, 0, 0, __VA_ARGS__)
 
 static void
@@ -395,8 +395,10 @@ check_patterns(struct run *r)
 			if (strcmp(p->mx[j].text, pat) == 0)
 				break;
 		if (j < i) {
-			FINDING(r, MTASTS_D_LINT_MX_DUPLICATE, MTASTS_SEVERITY_NOTE,
-			        "mx pattern '%s' is listed more than once", pat);
+			FINDING(r, MTASTS_D_LINT_MX_DUPLICATE,
+			        MTASTS_SEVERITY_NOTE,
+			        "mx pattern '%s' is listed more than once",
+			        pat);
 			continue;
 		}
 		if (wild && public_suffix_like(name))
@@ -440,7 +442,8 @@ check_domain(struct run *r, const mtasts_lint *l)
 	size_t i;
 
 	for (i = 0; i < r->p->n_mx; i++)
-		if (r->p->mx[i].wild && strcmp(r->p->mx[i].text + 2, l->domain) == 0)
+		if (r->p->mx[i].wild &&
+		    strcmp(r->p->mx[i].text + 2, l->domain) == 0)
 			FINDING(r, MTASTS_D_LINT_WILDCARD_DOMAIN,
 			        MTASTS_SEVERITY_NOTE,
 			        "mx pattern '%s' accepts every host directly under "
@@ -479,17 +482,17 @@ check_coverage(struct run *r, const mtasts_lint *l)
 			        "MX host %s%s matches no mx pattern: senders that "
 			        "apply the policy refuse to deliver to it (mode "
 			        "enforce)",
-			        q, n == 1 && hosts == implicit
-			                          ? " (implicit MX)"
-			                          : "");
+			        q,
+			        n == 1 && hosts == implicit ? " (implicit MX)"
+			                                    : "");
 		else if (p->mode == MTASTS_MODE_TESTING)
 			FINDING(r, MTASTS_D_LINT_MX_UNCOVERED, sev,
 			        "MX host %s%s matches no mx pattern: in enforce "
 			        "mode senders would refuse to deliver to it; now "
 			        "they report the failure",
-			        q, n == 1 && hosts == implicit
-			                          ? " (implicit MX)"
-			                          : "");
+			        q,
+			        n == 1 && hosts == implicit ? " (implicit MX)"
+			                                    : "");
 		else
 			FINDING(r, MTASTS_D_LINT_MX_UNCOVERED, sev,
 			        "MX host %s matches no mx pattern (no effect in "
@@ -529,7 +532,8 @@ check_max_age(struct run *r)
 		        "(R-58)",
 		        a);
 	if (p->mode == MTASTS_MODE_ENFORCE && a < WEEK)
-		FINDING(r, MTASTS_D_LINT_ENFORCE_MAX_AGE, MTASTS_SEVERITY_WARNING,
+		FINDING(r, MTASTS_D_LINT_ENFORCE_MAX_AGE,
+		        MTASTS_SEVERITY_WARNING,
 		        "mode enforce with max_age %lu, less than a week: once "
 		        "the policy works, use weeks or more (RFC 8461 section "
 		        "10.2, S-05)",

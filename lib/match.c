@@ -122,22 +122,25 @@ mtasts__mx_check(const char *p, size_t n, struct mtasts__sink *s,
 	if (p[0] == '*') {
 		if (n < 2 || p[1] != '.') {
 			mtasts__report(s, MTASTS_D_MX_WILDCARD,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, 0),
+			               MTASTS_SEVERITY_ERROR,
+			               MTASTS__AT(loc, 0),
 			               "'*' is allowed only as a whole first "
 			               "label followed by '.', as in "
 			               "'*.example.com'");
 			return 0;
 		}
 		if (n == 2) {
-			mtasts__report(s, MTASTS_D_MX_WILDCARD,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, 1),
-			               "'*.' must be followed by a domain name");
+			mtasts__report(
+			        s, MTASTS_D_MX_WILDCARD, MTASTS_SEVERITY_ERROR,
+			        MTASTS__AT(loc, 1),
+			        "'*.' must be followed by a domain name");
 			return 0;
 		}
 		start = 2;
 	}
 	if (n > MTASTS_HOST_MAX) {
-		mtasts__report(s, MTASTS_D_MX_NAME_TOO_LONG, MTASTS_SEVERITY_ERROR,
+		mtasts__report(s, MTASTS_D_MX_NAME_TOO_LONG,
+		               MTASTS_SEVERITY_ERROR,
 		               MTASTS__AT(loc, MTASTS_HOST_MAX),
 		               "mx pattern is %zu bytes long; at most %d are "
 		               "allowed",
@@ -202,8 +205,7 @@ mtasts__mx_check(const char *p, size_t n, struct mtasts__sink *s,
 		} else {
 			if (ll > 63) {
 				mtasts__quote(s, q, sizeof(q), p + ls, ll);
-				ONCE(MTASTS_D_MX_LABEL_TOO_LONG,
-				     ls + 63,
+				ONCE(MTASTS_D_MX_LABEL_TOO_LONG, ls + 63,
 				     "label %s is longer than 63 bytes", q);
 			}
 			if (p[ls] == '-' || p[i - 1] == '-') {

@@ -307,14 +307,15 @@ common_options(CURL *h, const mtasts_ctx *ctx, const char *host,
 	/* never from the environment (https_proxy, ALL_PROXY) */
 	curl_easy_setopt(h, CURLOPT_PROXY, ctx->proxy ? ctx->proxy : "");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "libmtasts/" MTASTS_VERSION_STRING);
+	curl_easy_setopt(h, CURLOPT_USERAGENT,
+	                 "libmtasts/" MTASTS_VERSION_STRING);
 	if (ctx->ca_file)
 		curl_easy_setopt(h, CURLOPT_CAINFO, ctx->ca_file);
 	if (ctx->ca_path)
 		curl_easy_setopt(h, CURLOPT_CAPATH, ctx->ca_path);
 	for (i = 0; i < ctx->n_connect_to; i++) {
-		struct curl_slist *l = curl_slist_append(*connect_to,
-		                                         ctx->connect_to[i]);
+		struct curl_slist *l =
+		        curl_slist_append(*connect_to, ctx->connect_to[i]);
 
 		if (!l)
 			return MTASTS_ENOMEM;
@@ -329,7 +330,8 @@ common_options(CURL *h, const mtasts_ctx *ctx, const char *host,
 	 * (its own resolver, the system's, its built-in *.localhost). */
 	if ((ctx->dns_servers || ctx->dns_fn) &&
 	    !mtasts__ctx_maps(ctx, host, port)) {
-		static const int types[] = { MTASTS_RRTYPE_A, MTASTS_RRTYPE_AAAA };
+		static const int types[] = { MTASTS_RRTYPE_A,
+			                     MTASTS_RRTYPE_AAAA };
 		char line[600];
 		size_t o = (size_t)snprintf(line, sizeof(line), "%s:%u:", host,
 		                            port);
@@ -349,8 +351,8 @@ common_options(CURL *h, const mtasts_ctx *ctx, const char *host,
 				return res;
 			}
 			if (res == MTASTS_DNS_OK) {
-				for (k = 0; k < r.n && o + r.rr[k].len + 4 <
-				                               sizeof(line);
+				for (k = 0; k < r.n &&
+				            o + r.rr[k].len + 4 < sizeof(line);
 				     k++) {
 					o += (size_t)snprintf(
 					        line + o, sizeof(line) - o,
@@ -366,7 +368,8 @@ common_options(CURL *h, const mtasts_ctx *ctx, const char *host,
 		}
 		if (!added) {
 			snprintf(errbuf, CURL_ERROR_SIZE,
-			         "%s has no address in the context's DNS", host);
+			         "%s has no address in the context's DNS",
+			         host);
 			return MTASTS_EFETCH;
 		}
 		*resolve = curl_slist_append(NULL, line);
@@ -425,9 +428,9 @@ mtasts__http_get(const mtasts_ctx *ctx, const char *url, const char *host,
 		if (r->too_large)
 			rc = CURLE_WRITE_ERROR;
 		r->error = classify(rc, code);
-		r->message = mtasts__printable(errbuf[0] ? errbuf : curl_easy_strerror(rc),
-		                       strlen(errbuf[0] ? errbuf
-		                                        : curl_easy_strerror(rc)));
+		r->message = mtasts__printable(
+		        errbuf[0] ? errbuf : curl_easy_strerror(rc),
+		        strlen(errbuf[0] ? errbuf : curl_easy_strerror(rc)));
 		if (!r->message)
 			st = MTASTS_ENOMEM;
 	}
@@ -449,13 +452,14 @@ parse_cert_date(const char *s)
 	int64_t days, y, m;
 	char mn[4];
 
-	if (sscanf(s, "%3s %u %u:%u:%u %u", mn, &day, &hh, &mm, &ss, &year) != 6)
+	if (sscanf(s, "%3s %u %u:%u:%u %u", mn, &day, &hh, &mm, &ss, &year) !=
+	    6)
 		return 0;
 	for (mon = 0; mon < 12; mon++)
 		if (memcmp(months + 3 * mon, mn, 3) == 0)
 			break;
-	if (mon == 12 || day < 1 || day > 31 || hh > 23 || mm > 59 ||
-	    ss > 60 || year < 1970 || year > 9999)
+	if (mon == 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 ||
+	    year < 1970 || year > 9999)
 		return 0;
 	/* days from 1970-01-01 to year-mon-day (civil calendar) */
 	y = (int64_t)year - (mon < 2);
@@ -542,7 +546,8 @@ mtasts__smtp_probe(const mtasts_ctx *ctx, const char *name,
 			p->result_type = MTASTS_RESULT_CERTIFICATE_EXPIRED;
 		} else if (verify == 0 || verify == 1 || verify == 62) {
 			*code = MTASTS_D_PROBE_MISMATCH;
-			p->result_type = MTASTS_RESULT_CERTIFICATE_HOST_MISMATCH;
+			p->result_type =
+			        MTASTS_RESULT_CERTIFICATE_HOST_MISMATCH;
 		} else {
 			*code = MTASTS_D_PROBE_UNTRUSTED;
 			p->result_type = MTASTS_RESULT_CERTIFICATE_NOT_TRUSTED;

@@ -322,8 +322,8 @@ mtasts__dns_reply_clear(struct mtasts_dns_reply *r)
 }
 
 int
-mtasts__dns_reply_push(struct mtasts_dns_reply *r, const void *data,
-                       size_t len, unsigned int pref)
+mtasts__dns_reply_push(struct mtasts_dns_reply *r, const void *data, size_t len,
+                       unsigned int pref)
 {
 	unsigned char *copy;
 
@@ -416,7 +416,8 @@ mtasts__dns_resolve(const mtasts_ctx *ctx, const char *name, int rrtype,
 		if (res == MTASTS_DNS_OK && reply->n == 0)
 			res = MTASTS_DNS_NODATA;
 		if (res != MTASTS_DNS_OK)
-			mtasts__dns_reply_clear(reply); /* records of a failure */
+			mtasts__dns_reply_clear(
+			        reply); /* records of a failure */
 		return res;
 	}
 	snprintf(cur, sizeof(cur), "%s", name);
@@ -457,21 +458,22 @@ dns_failure(struct mtasts__sink *s, const char *name, int res, int rrtype)
 		               0, 0, "%s has no %s record", name, type);
 		return MTASTS_ENORECORD;
 	case MTASTS__DNS_LOOP:
-		mtasts__report(s, MTASTS_D_DNS_CNAME, MTASTS_SEVERITY_ERROR, 0, 0,
-		               0,
-		               "the CNAME chain of %s loops or is longer than %d "
-		               "(R-08)",
-		               name, NET_MAX_CNAME);
+		mtasts__report(
+		        s, MTASTS_D_DNS_CNAME, MTASTS_SEVERITY_ERROR, 0, 0, 0,
+		        "the CNAME chain of %s loops or is longer than %d "
+		        "(R-08)",
+		        name, NET_MAX_CNAME);
 		return MTASTS_EDNS;
 	default:
-		mtasts__report(s, MTASTS_D_DNS_TEMPORARY, MTASTS_SEVERITY_ERROR,
-		               0, 0, 0,
-		               "the %s lookup of %s failed temporarily (%s): try "
-		               "again later (A-22)",
-		               type, name,
-		               res == MTASTS_DNS_SERVFAIL  ? "server failure"
-		               : res == MTASTS_DNS_TIMEOUT ? "timeout"
-		                                           : "no usable answer");
+		mtasts__report(
+		        s, MTASTS_D_DNS_TEMPORARY, MTASTS_SEVERITY_ERROR, 0, 0,
+		        0,
+		        "the %s lookup of %s failed temporarily (%s): try "
+		        "again later (A-22)",
+		        type, name,
+		        res == MTASTS_DNS_SERVFAIL  ? "server failure"
+		        : res == MTASTS_DNS_TIMEOUT ? "timeout"
+		                                    : "no usable answer");
 		return MTASTS_EDNS;
 	}
 }
@@ -481,9 +483,8 @@ typedef int (*select_fn)(void **out, const unsigned char *const *rdata,
                          mtasts_diag *diag);
 
 static int
-select_record(void **out, const unsigned char *const *rdata,
-              const size_t *lens, size_t count, unsigned int flags,
-              mtasts_diag *diag)
+select_record(void **out, const unsigned char *const *rdata, const size_t *lens,
+              size_t count, unsigned int flags, mtasts_diag *diag)
 {
 	mtasts_record *r = NULL;
 	int st = mtasts_record_select_rdata(&r, NULL, rdata, lens, count, flags,
@@ -494,9 +495,8 @@ select_record(void **out, const unsigned char *const *rdata,
 }
 
 static int
-select_tlsrpt(void **out, const unsigned char *const *rdata,
-              const size_t *lens, size_t count, unsigned int flags,
-              mtasts_diag *diag)
+select_tlsrpt(void **out, const unsigned char *const *rdata, const size_t *lens,
+              size_t count, unsigned int flags, mtasts_diag *diag)
 {
 	mtasts_tlsrpt *r = NULL;
 	int st = mtasts_tlsrpt_select_rdata(&r, NULL, rdata, lens, count, flags,
@@ -532,9 +532,9 @@ discover(mtasts_ctx *ctx, const char *prefix, const char *domain, void **out,
 	mtasts__dns_reply_init(&reply, MTASTS_RRTYPE_TXT);
 	res = mtasts__dns_resolve(ctx, name, MTASTS_RRTYPE_TXT, &reply);
 	if (dns_result)
-		*dns_result = res == MTASTS__DNS_LOOP  ? MTASTS_DNS_ERROR
-		              : res > 0                ? res
-		                                       : 0;
+		*dns_result = res == MTASTS__DNS_LOOP ? MTASTS_DNS_ERROR
+		              : res > 0               ? res
+		                                      : 0;
 	if (res < 0) {
 		mtasts__dns_reply_clear(&reply);
 		return res;
@@ -548,8 +548,8 @@ discover(mtasts_ctx *ctx, const char *prefix, const char *domain, void **out,
 		/* as the RRset selection does for a list this long: dropping
 		 * the rest could hide a second record (R-06) */
 		mtasts__dns_reply_clear(&reply);
-		mtasts__report(&s, MTASTS_D_TOO_MANY_RECORDS, MTASTS_SEVERITY_ERROR,
-		               0, 0, 0,
+		mtasts__report(&s, MTASTS_D_TOO_MANY_RECORDS,
+		               MTASTS_SEVERITY_ERROR, 0, 0, 0,
 		               "%s: more than %d TXT records; at most %d are "
 		               "examined",
 		               name, MTASTS_RRSET_MAX, MTASTS_RRSET_MAX);
@@ -575,9 +575,8 @@ discover(mtasts_ctx *ctx, const char *prefix, const char *domain, void **out,
 }
 
 int
-mtasts_discover_record(mtasts_ctx *ctx, const char *domain,
-                       mtasts_record **out, int *dns_result,
-                       unsigned int flags, mtasts_diag *diag)
+mtasts_discover_record(mtasts_ctx *ctx, const char *domain, mtasts_record **out,
+                       int *dns_result, unsigned int flags, mtasts_diag *diag)
 {
 	void *r = NULL;
 	int st;
@@ -594,9 +593,8 @@ mtasts_discover_record(mtasts_ctx *ctx, const char *domain,
 }
 
 int
-mtasts_discover_tlsrpt(mtasts_ctx *ctx, const char *domain,
-                       mtasts_tlsrpt **out, int *dns_result,
-                       unsigned int flags, mtasts_diag *diag)
+mtasts_discover_tlsrpt(mtasts_ctx *ctx, const char *domain, mtasts_tlsrpt **out,
+                       int *dns_result, unsigned int flags, mtasts_diag *diag)
 {
 	void *r = NULL;
 	int st;

@@ -24,7 +24,7 @@ struct mtasts_http_reply {
 	size_t cap;
 	size_t max;
 	int too_large;
-	int error;      /* MTASTS_ETLS / MTASTS_EFETCH, or 0 */
+	int error; /* MTASTS_ETLS / MTASTS_EFETCH, or 0 */
 	char *message;
 };
 
@@ -42,7 +42,7 @@ struct mtasts_tls_probe {
 #define MTASTS__DNS_LOOP 100
 
 struct mtasts_ctx {
-	char *dns_servers;   /* c-ares "IP[:PORT],..." or NULL */
+	char *dns_servers; /* c-ares "IP[:PORT],..." or NULL */
 	char *ca_file;
 	char *ca_path;
 	char *proxy;
@@ -51,7 +51,7 @@ struct mtasts_ctx {
 	unsigned int total_ms;
 	size_t max_body;
 	unsigned int options;
-	char **connect_to;   /* "HOST:PORT:ADDR:PORT" */
+	char **connect_to; /* "HOST:PORT:ADDR:PORT" */
 	size_t n_connect_to;
 	mtasts_dns_fn dns_fn;
 	void *dns_user;
@@ -69,7 +69,7 @@ struct mtasts__rr {
 
 struct mtasts_dns_reply {
 	int rrtype;
-	int result; /* 0 until set */
+	int result;   /* 0 until set */
 	int overflow; /* a record past MTASTS_RRSET_MAX was offered */
 	struct mtasts__rr *rr;
 	size_t n;

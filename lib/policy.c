@@ -20,9 +20,9 @@ struct pstate {
 	struct mtasts_policy *p;
 	size_t cap_mx;
 	size_t cap_ext;
-	char *w;                  /* where the next string goes */
-	unsigned int seen[5];     /* line of the first occurrence, 0 = none */
-	unsigned int case_seen;   /* kinds seen with another case (strict) */
+	char *w;                /* where the next string goes */
+	unsigned int seen[5];   /* line of the first occurrence, 0 = none */
+	unsigned int case_seen; /* kinds seen with another case (strict) */
 	unsigned int mx_lines;
 	int too_many_mx;
 	int too_many_ext;
@@ -137,11 +137,12 @@ field_max_age(struct pstate *st, const char *v, size_t n,
 	}
 	for (i = 0; i < n; i++) {
 		if (!MTASTS__IS(v[i], MTASTS__C_DIGIT)) {
-			mtasts__report(st->s, MTASTS_D_POLICY_MAX_AGE_INVALID,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(vl, i),
-			               "max_age must be 1 to 10 decimal digits, "
-			               "found %s (R-16)",
-			               mtasts__quote(st->s, q, sizeof(q), v, n));
+			mtasts__report(
+			        st->s, MTASTS_D_POLICY_MAX_AGE_INVALID,
+			        MTASTS_SEVERITY_ERROR, MTASTS__AT(vl, i),
+			        "max_age must be 1 to 10 decimal digits, "
+			        "found %s (R-16)",
+			        mtasts__quote(st->s, q, sizeof(q), v, n));
 			return;
 		}
 	}
@@ -220,18 +221,20 @@ field_ext(struct pstate *st, const char *name, size_t nl, const char *v,
 	for (i = 0; i < p->n_ext; i++) {
 		if (strlen(p->ext[i].name) == nl &&
 		    memcmp(p->ext[i].name, name, nl) == 0) {
-			mtasts__report(st->s, MTASTS_D_POLICY_DUPLICATE,
-			               MTASTS_SEVERITY_WARNING, MTASTS__AT(nloc, 0),
-			               "later %s field ignored: the first one "
-			               "wins (R-11)",
-			               mtasts__quote(st->s, q, sizeof(q), name, nl));
+			mtasts__report(
+			        st->s, MTASTS_D_POLICY_DUPLICATE,
+			        MTASTS_SEVERITY_WARNING, MTASTS__AT(nloc, 0),
+			        "later %s field ignored: the first one "
+			        "wins (R-11)",
+			        mtasts__quote(st->s, q, sizeof(q), name, nl));
 			return;
 		}
 	}
 	if (p->n_ext >= MTASTS_MAX_EXTENSIONS || p->n_ext >= st->cap_ext) {
 		if (!st->too_many_ext)
 			mtasts__report(st->s, MTASTS_D_TOO_MANY_EXTENSIONS,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(nloc, 0),
+			               MTASTS_SEVERITY_ERROR,
+			               MTASTS__AT(nloc, 0),
 			               "more than %d extension fields",
 			               MTASTS_MAX_EXTENSIONS);
 		st->too_many_ext = 1;
@@ -257,10 +260,11 @@ no_colon(struct pstate *st, size_t ns, size_t p, size_t ce,
 		if (c < 0x20 || c >= 0x7F)
 			mtasts__report_byte(st->s, c, L, p, "field name");
 		else
-			mtasts__report(st->s, MTASTS_D_POLICY_FIELD_NAME,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(L, p),
-			               "%s is not allowed in a field name",
-			               mtasts__quote(st->s, q, sizeof(q), t + p, 1));
+			mtasts__report(
+			        st->s, MTASTS_D_POLICY_FIELD_NAME,
+			        MTASTS_SEVERITY_ERROR, MTASTS__AT(L, p),
+			        "%s is not allowed in a field name",
+			        mtasts__quote(st->s, q, sizeof(q), t + p, 1));
 		return;
 	}
 	mtasts__report(st->s, MTASTS_D_POLICY_NO_COLON, MTASTS_SEVERITY_ERROR,
@@ -305,21 +309,23 @@ do_field(struct pstate *st, enum kind k, size_t ns, size_t nl, size_t q,
 		if (ck != K_EXT) {
 			mtasts__quote(s, qb, sizeof(qb), t + ns, nl);
 			if (s->flags & MTASTS_PARSE_LENIENT) {
-				mtasts__report(s, MTASTS_D_POLICY_NAME_CASE,
-				               MTASTS_SEVERITY_WARNING,
-				               MTASTS__AT(&nloc, 0),
-				               "field name %s read as '%s' (names "
-				               "are case-sensitive, A-06)",
-				               qb, kind_name[ck]);
+				mtasts__report(
+				        s, MTASTS_D_POLICY_NAME_CASE,
+				        MTASTS_SEVERITY_WARNING,
+				        MTASTS__AT(&nloc, 0),
+				        "field name %s read as '%s' (names "
+				        "are case-sensitive, A-06)",
+				        qb, kind_name[ck]);
 				k = ck;
 			} else {
-				mtasts__report(s, MTASTS_D_POLICY_NAME_CASE,
-				               MTASTS_SEVERITY_WARNING,
-				               MTASTS__AT(&nloc, 0),
-				               "field name %s is not '%s' (names "
-				               "are case-sensitive, A-06): kept as "
-				               "an unknown extension",
-				               qb, kind_name[ck]);
+				mtasts__report(
+				        s, MTASTS_D_POLICY_NAME_CASE,
+				        MTASTS_SEVERITY_WARNING,
+				        MTASTS__AT(&nloc, 0),
+				        "field name %s is not '%s' (names "
+				        "are case-sensitive, A-06): kept as "
+				        "an unknown extension",
+				        qb, kind_name[ck]);
 				st->case_seen |= 1u << ck;
 			}
 		}
@@ -434,26 +440,30 @@ do_line(struct pstate *st, size_t ls, size_t ce, size_t base,
 
 		if (c == '#')
 			mtasts__report(s, MTASTS_D_POLICY_FIELD_NAME,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(&L, ns),
+			               MTASTS_SEVERITY_ERROR,
+			               MTASTS__AT(&L, ns),
 			               "comments are not allowed in a policy "
 			               "(A-05)");
 		else if (c == '<')
-			mtasts__report(s, MTASTS_D_POLICY_FIELD_NAME,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(&L, ns),
-			               "line starts with '<': the body looks like "
-			               "HTML, not a policy file");
+			mtasts__report(
+			        s, MTASTS_D_POLICY_FIELD_NAME,
+			        MTASTS_SEVERITY_ERROR, MTASTS__AT(&L, ns),
+			        "line starts with '<': the body looks like "
+			        "HTML, not a policy file");
 		else if (c == ':')
 			mtasts__report(s, MTASTS_D_POLICY_FIELD_NAME,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(&L, ns),
+			               MTASTS_SEVERITY_ERROR,
+			               MTASTS__AT(&L, ns),
 			               "missing field name before ':'");
 		else if (c < 0x20 || c >= 0x7F)
 			mtasts__report_byte(s, c, &L, ns, "field name");
 		else
-			mtasts__report(s, MTASTS_D_POLICY_FIELD_NAME,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(&L, ns),
-			               "a line must start with a field name, "
-			               "found %s",
-			               mtasts__quote(s, qb, sizeof(qb), t + ns, 1));
+			mtasts__report(
+			        s, MTASTS_D_POLICY_FIELD_NAME,
+			        MTASTS_SEVERITY_ERROR, MTASTS__AT(&L, ns),
+			        "a line must start with a field name, "
+			        "found %s",
+			        mtasts__quote(s, qb, sizeof(qb), t + ns, 1));
 		return;
 	}
 	q = p;
@@ -562,14 +572,16 @@ parse(struct mtasts_policy **out, const char *t, size_t len,
 	unsigned int lineno = 1;
 
 	if (len > MTASTS_POLICY_MAX_SIZE) {
-		mtasts__report(s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR, 0, 0,
-		               0, "policy is %zu bytes long; at most %d are "
-		               "accepted", len, MTASTS_POLICY_MAX_SIZE);
+		mtasts__report(s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR, 0,
+		               0, 0,
+		               "policy is %zu bytes long; at most %d are "
+		               "accepted",
+		               len, MTASTS_POLICY_MAX_SIZE);
 		return mtasts__sink_result(s);
 	}
 	if (len == 0) {
-		mtasts__report(s, MTASTS_D_EMPTY, MTASTS_SEVERITY_ERROR, 0, 0, 0,
-		               "empty policy");
+		mtasts__report(s, MTASTS_D_EMPTY, MTASTS_SEVERITY_ERROR, 0, 0,
+		               0, "empty policy");
 		return mtasts__sink_result(s);
 	}
 
@@ -605,8 +617,9 @@ parse(struct mtasts_policy **out, const char *t, size_t len,
 	st.w = strings;
 
 	if (len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) {
-		mtasts__report(s, MTASTS_D_BOM, MTASTS__SEV_LENIENT(s), 1, 1, 0,
-		               "UTF-8 byte-order mark before the policy (A-10)");
+		mtasts__report(
+		        s, MTASTS_D_BOM, MTASTS__SEV_LENIENT(s), 1, 1, 0,
+		        "UTF-8 byte-order mark before the policy (A-10)");
 		pos = 3;
 	}
 	cr = memchr(t + pos, '\r', len - pos);
@@ -623,37 +636,42 @@ parse(struct mtasts_policy **out, const char *t, size_t len,
 			L.line = lineno;
 			L.col = 1 - (unsigned int)base;
 			L.off = 0;
-			mtasts__report(s, MTASTS_D_BARE_CR, MTASTS_SEVERITY_ERROR,
-			               MTASTS__AT(&L, (size_t)(cr - t)),
-			               "CR not followed by LF: lines end with LF "
-			               "or CRLF (A-04)");
+			mtasts__report(
+			        s, MTASTS_D_BARE_CR, MTASTS_SEVERITY_ERROR,
+			        MTASTS__AT(&L, (size_t)(cr - t)),
+			        "CR not followed by LF: lines end with LF "
+			        "or CRLF (A-04)");
 		} else {
 			do_line(&st, pos, ce, base, lineno);
 		}
 		if (cr && (size_t)(cr - t) <= le)
-			cr = le + 1 < len ? memchr(t + le + 1, '\r', len - le - 1)
-			                  : NULL;
+			cr = le + 1 < len
+			             ? memchr(t + le + 1, '\r', len - le - 1)
+			             : NULL;
 		pos = nl ? le + 1 : len;
 		base = pos;
 		lineno++;
 	}
 
 	if (!st.seen[K_VERSION])
-		missing(&st, K_VERSION, MTASTS_D_POLICY_VERSION_MISSING, "R-14");
+		missing(&st, K_VERSION, MTASTS_D_POLICY_VERSION_MISSING,
+		        "R-14");
 	if (!st.seen[K_MODE])
 		missing(&st, K_MODE, MTASTS_D_POLICY_MODE_MISSING, "R-15");
 	if (!st.seen[K_MAX_AGE])
-		missing(&st, K_MAX_AGE, MTASTS_D_POLICY_MAX_AGE_MISSING, "R-16");
+		missing(&st, K_MAX_AGE, MTASTS_D_POLICY_MAX_AGE_MISSING,
+		        "R-16");
 	if (st.mode_ok && p->mode != MTASTS_MODE_NONE && st.mx_lines == 0)
-		mtasts__report(s, MTASTS_D_POLICY_MX_MISSING,
-		               MTASTS_SEVERITY_ERROR, 0, 0, 0,
-		               "mode '%s' requires at least one 'mx' line (R-17, "
-		               "A-28)",
-		               mtasts_mode_name(p->mode));
+		mtasts__report(
+		        s, MTASTS_D_POLICY_MX_MISSING, MTASTS_SEVERITY_ERROR, 0,
+		        0, 0,
+		        "mode '%s' requires at least one 'mx' line (R-17, "
+		        "A-28)",
+		        mtasts_mode_name(p->mode));
 	if (s->status == MTASTS_OK && !s->oom &&
 	    canonical_len(p) > MTASTS_POLICY_MAX_SIZE)
-		mtasts__report(s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR, 0, 0,
-		               0,
+		mtasts__report(s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR, 0,
+		               0, 0,
 		               "the canonical form of the policy is %zu bytes "
 		               "long; at most %d are accepted",
 		               canonical_len(p), MTASTS_POLICY_MAX_SIZE);

@@ -28,10 +28,10 @@
 /* ---- character classes (ASCII only, locale-free) ---------------------- */
 
 enum {
-	MTASTS__C_ALPHA = 1,   /* A-Z a-z */
-	MTASTS__C_DIGIT = 2,   /* 0-9 */
-	MTASTS__C_LDH = 4,     /* letter, digit, '-' */
-	MTASTS__C_NAME = 8,    /* letter, digit, '_', '-', '.' (ext-name tail) */
+	MTASTS__C_ALPHA = 1, /* A-Z a-z */
+	MTASTS__C_DIGIT = 2, /* 0-9 */
+	MTASTS__C_LDH = 4,   /* letter, digit, '-' */
+	MTASTS__C_NAME = 8,  /* letter, digit, '_', '-', '.' (ext-name tail) */
 	MTASTS__C_TXTVAL = 16, /* %x21-3A / %x3C / %x3E-7E (sts-ext-value) */
 	MTASTS__C_WSP = 32,    /* SP, HTAB */
 	MTASTS__C_VCHAR = 64,  /* %x21-7E */
@@ -58,10 +58,10 @@ extern const unsigned char mtasts__lower[256];
 #define MTASTS__ONES 0x0101010101010101ull
 #define MTASTS__HIGH (0x80 * MTASTS__ONES)
 #define MTASTS__SWAR_RANGE(x, lo, hi)                                          \
-	(((x) + (0x80 - (lo)) * MTASTS__ONES) &                                 \
+	(((x) + (0x80 - (lo)) * MTASTS__ONES) &                                \
 	 ~((x) + (0x7f - (hi)) * MTASTS__ONES) & MTASTS__HIGH)
 #define MTASTS__SWAR_BAD(x)                                                    \
-	(((x) | (((x) - 0x20 * MTASTS__ONES) & ~(x))) & MTASTS__HIGH)
+	(((x) | (((x)-0x20 * MTASTS__ONES) & ~(x))) & MTASTS__HIGH)
 
 /* Length of the run of ASCII letters and digits at the start of p[0..n). */
 size_t mtasts__alnum_span(const char *p, size_t n);
@@ -96,8 +96,7 @@ struct mtasts__sink {
 };
 
 static inline void
-mtasts__sink_init(struct mtasts__sink *s, mtasts_diag *diag,
-                  unsigned int flags)
+mtasts__sink_init(struct mtasts__sink *s, mtasts_diag *diag, unsigned int flags)
 {
 	s->diag = diag;
 	s->status = MTASTS_OK;
@@ -191,8 +190,8 @@ int mtasts__out_finish(struct mtasts__out *o);
 /* Run a writer twice (measure, then fill) to return a malloc'd string. */
 typedef int (*mtasts__writer)(const void *obj, char *buf, size_t size,
                               unsigned int flags);
-int mtasts__format_alloc(mtasts__writer w, const void *obj,
-                         unsigned int flags, char **out);
+int mtasts__format_alloc(mtasts__writer w, const void *obj, unsigned int flags,
+                         char **out);
 
 /* ---- fields ------------------------------------------------------------ */
 
@@ -289,9 +288,9 @@ struct mtasts__txt_field {
  * whose value is a `*WSP "," *WSP`-separated URI list (TLSRPT's "rua"), if
  * any: that value may hold '=' and whitespace around the commas. */
 struct mtasts__tag {
-	const char *word;    /* "v=STSv1" */
-	size_t len;          /* strlen(word) */
-	const char *list;    /* "rua" or NULL */
+	const char *word; /* "v=STSv1" */
+	size_t len;       /* strlen(word) */
+	const char *list; /* "rua" or NULL */
 	/* requirement ids quoted in messages, per RFC digest */
 	const char *r_version; /* version tag first, exact */
 	const char *r_fields;  /* at least one field */

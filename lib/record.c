@@ -57,11 +57,12 @@ report_bad_id(const char *p, size_t n, struct mtasts__sink *s,
 	size_t i;
 
 	if (n > 32) {
-		mtasts__report(s, MTASTS_D_RECORD_ID_INVALID, MTASTS_SEVERITY_ERROR,
-		               MTASTS__AT(loc, 32),
-		               "id is %zu characters long; at most 32 letters or "
-		               "digits are allowed (R-03)",
-		               n);
+		mtasts__report(
+		        s, MTASTS_D_RECORD_ID_INVALID, MTASTS_SEVERITY_ERROR,
+		        MTASTS__AT(loc, 32),
+		        "id is %zu characters long; at most 32 letters or "
+		        "digits are allowed (R-03)",
+		        n);
 		return;
 	}
 	for (i = 0; i < n && MTASTS__IS_ALNUM(p[i]); i++)
@@ -97,22 +98,24 @@ rec_field(void *vctx, const struct mtasts__txt_field *f, struct mtasts__sink *s)
 
 			mtasts__quote(s, q, sizeof(q), f->name, f->name_len);
 			if (lenient) {
-				mtasts__report(s, MTASTS_D_TXT_NAME_CASE,
-				               MTASTS_SEVERITY_WARNING,
-				               MTASTS__AT(&f->name_loc, 0),
-				               "field name %s read as '%s' (names "
-				               "are case-sensitive, A-06)",
-				               q, ci_id ? "id" : "v");
+				mtasts__report(
+				        s, MTASTS_D_TXT_NAME_CASE,
+				        MTASTS_SEVERITY_WARNING,
+				        MTASTS__AT(&f->name_loc, 0),
+				        "field name %s read as '%s' (names "
+				        "are case-sensitive, A-06)",
+				        q, ci_id ? "id" : "v");
 				is_id = ci_id;
 				is_v = ci_v;
 			} else {
-				mtasts__report(s, MTASTS_D_TXT_NAME_CASE,
-				               MTASTS_SEVERITY_WARNING,
-				               MTASTS__AT(&f->name_loc, 0),
-				               "field name %s is not '%s' (names "
-				               "are case-sensitive, A-06): kept as "
-				               "an unknown extension",
-				               q, ci_id ? "id" : "v");
+				mtasts__report(
+				        s, MTASTS_D_TXT_NAME_CASE,
+				        MTASTS_SEVERITY_WARNING,
+				        MTASTS__AT(&f->name_loc, 0),
+				        "field name %s is not '%s' (names "
+				        "are case-sensitive, A-06): kept as "
+				        "an unknown extension",
+				        q, ci_id ? "id" : "v");
 				if (ci_id)
 					c->case_variant = 1;
 			}
@@ -125,7 +128,8 @@ rec_field(void *vctx, const struct mtasts__txt_field *f, struct mtasts__sink *s)
 		return;
 	}
 	if (is_v) {
-		mtasts__report(s, MTASTS_D_TXT_DUPLICATE, MTASTS_SEVERITY_WARNING,
+		mtasts__report(s, MTASTS_D_TXT_DUPLICATE,
+		               MTASTS_SEVERITY_WARNING,
 		               MTASTS__AT(&f->name_loc, 0),
 		               "second version field ignored (R-11, A-03)");
 		return;
@@ -151,13 +155,14 @@ rec_field(void *vctx, const struct mtasts__txt_field *f, struct mtasts__sink *s)
 		    memcmp(c->ext[i].name, f->name, f->name_len) == 0) {
 			char q[MTASTS__QUOTE_MAX];
 
-			mtasts__report(s, MTASTS_D_TXT_DUPLICATE,
-			               MTASTS_SEVERITY_WARNING,
-			               MTASTS__AT(&f->name_loc, 0),
-			               "later %s field ignored: the first one wins "
-			               "(R-11)",
-			               mtasts__quote(s, q, sizeof(q), f->name,
-			                             f->name_len));
+			mtasts__report(
+			        s, MTASTS_D_TXT_DUPLICATE,
+			        MTASTS_SEVERITY_WARNING,
+			        MTASTS__AT(&f->name_loc, 0),
+			        "later %s field ignored: the first one wins "
+			        "(R-11)",
+			        mtasts__quote(s, q, sizeof(q), f->name,
+			                      f->name_len));
 			return;
 		}
 	}
@@ -262,10 +267,10 @@ mtasts__record_parse_slow(void **out, const char *text, size_t len,
 
 	*out = NULL;
 	if (len > MTASTS_RECORD_MAX_SIZE) {
-		mtasts__report(s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR, line,
-		               0, 0,
-		               "record is %zu bytes long; at most %d are accepted",
-		               len, MTASTS_RECORD_MAX_SIZE);
+		mtasts__report(
+		        s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR, line, 0,
+		        0, "record is %zu bytes long; at most %d are accepted",
+		        len, MTASTS_RECORD_MAX_SIZE);
 		return mtasts__sink_result(s);
 	}
 	c.have_id = 0;
@@ -275,10 +280,11 @@ mtasts__record_parse_slow(void **out, const char *text, size_t len,
 	if (mtasts__txt_parse(text, len, TAG, line, s, rec_field, &c) < 0)
 		return mtasts__sink_result(s);
 	if (!c.have_id)
-		mtasts__report(s, MTASTS_D_RECORD_ID_MISSING, MTASTS_SEVERITY_ERROR,
-		               line, 0, 0, "no 'id' field (R-03)%s",
-		               c.case_variant ? "; field names are case-sensitive"
-		                              : "");
+		mtasts__report(
+		        s, MTASTS_D_RECORD_ID_MISSING, MTASTS_SEVERITY_ERROR,
+		        line, 0, 0, "no 'id' field (R-03)%s",
+		        c.case_variant ? "; field names are case-sensitive"
+		                       : "");
 	if (s->status != MTASTS_OK || s->oom)
 		return mtasts__sink_result(s);
 
@@ -290,8 +296,8 @@ mtasts__record_parse_slow(void **out, const char *text, size_t len,
 		size += c.ext[i].name_len + c.ext[i].value_len + 2;
 	}
 	if (canon > MTASTS_RECORD_MAX_SIZE) {
-		mtasts__report(s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR, line,
-		               0, 0,
+		mtasts__report(s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR,
+		               line, 0, 0,
 		               "the canonical form of the record is %zu bytes "
 		               "long; at most %d are accepted",
 		               canon, MTASTS_RECORD_MAX_SIZE);
@@ -379,8 +385,8 @@ mtasts_record_select(mtasts_record **out, size_t *selected,
 int
 mtasts_record_select_rdata(mtasts_record **out, size_t *selected,
                            const unsigned char *const *rdata,
-                           const size_t *lens, size_t count,
-                           unsigned int flags, mtasts_diag *diag)
+                           const size_t *lens, size_t count, unsigned int flags,
+                           mtasts_diag *diag)
 {
 	void *r = NULL;
 	int st;
@@ -665,9 +671,8 @@ mtasts_record_builder_set_id(mtasts_record_builder *b, const char *id,
 }
 
 int
-mtasts_record_builder_add_extension(mtasts_record_builder *b,
-                                    const char *name, const char *value,
-                                    mtasts_diag *diag)
+mtasts_record_builder_add_extension(mtasts_record_builder *b, const char *name,
+                                    const char *value, mtasts_diag *diag)
 {
 	struct mtasts__sink s;
 	struct mtasts__loc loc = { 1, 1, 0 };
@@ -709,8 +714,8 @@ mtasts_record_builder_add_extension(mtasts_record_builder *b,
 }
 
 int
-mtasts_record_builder_build(const mtasts_record_builder *b,
-                            mtasts_record **out, mtasts_diag *diag)
+mtasts_record_builder_build(const mtasts_record_builder *b, mtasts_record **out,
+                            mtasts_diag *diag)
 {
 	struct mtasts__sink s;
 	struct mtasts__out o;

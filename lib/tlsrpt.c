@@ -139,7 +139,8 @@ ip_literal_ok(const char *s, size_t n)
 			return 0;
 		for (i++; i < n; i++)
 			if (s[i] == '[' || s[i] == ']' || s[i] == '@' ||
-			    s[i] == '/' || s[i] == '?' || s[i] == '#' || s[i] == '%')
+			    s[i] == '/' || s[i] == '?' || s[i] == '#' ||
+			    s[i] == '%')
 				return 0;
 		return 1;
 	}
@@ -250,10 +251,11 @@ check_uri(const char *p, size_t n, struct mtasts__sink *s,
 	for (i = 1; i < colon; i++) {
 		if (!MTASTS__IS_ALNUM(p[i]) && p[i] != '+' && p[i] != '-' &&
 		    p[i] != '.') {
-			mtasts__report(s, MTASTS_D_TLSRPT_URI_SYNTAX,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
-			               "invalid URI scheme %s",
-			               mtasts__quote(s, q, sizeof(q), p, colon));
+			mtasts__report(
+			        s, MTASTS_D_TLSRPT_URI_SYNTAX,
+			        MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
+			        "invalid URI scheme %s",
+			        mtasts__quote(s, q, sizeof(q), p, colon));
 			return 0;
 		}
 	}
@@ -268,23 +270,26 @@ check_uri(const char *p, size_t n, struct mtasts__sink *s,
 			continue;
 		}
 		if (c == '!') {
-			mtasts__report(s, MTASTS_D_TLSRPT_URI_RESERVED,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
-			               "'!' in rua URI %s must be percent-encoded "
-			               "as %%21 (T-05, TA-03)",
-			               mtasts__quote(s, q, sizeof(q), p, n));
+			mtasts__report(
+			        s, MTASTS_D_TLSRPT_URI_RESERVED,
+			        MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
+			        "'!' in rua URI %s must be percent-encoded "
+			        "as %%21 (T-05, TA-03)",
+			        mtasts__quote(s, q, sizeof(q), p, n));
 			return 0;
 		}
 		if (c == '%')
-			mtasts__report(s, MTASTS_D_TLSRPT_URI_SYNTAX,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
-			               "'%%' in a URI must start a percent-encoding "
-			               "of two hex digits");
+			mtasts__report(
+			        s, MTASTS_D_TLSRPT_URI_SYNTAX,
+			        MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
+			        "'%%' in a URI must start a percent-encoding "
+			        "of two hex digits");
 		else
-			mtasts__report(s, MTASTS_D_TLSRPT_URI_SYNTAX,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
-			               "%s is not allowed in a URI (RFC 3986)",
-			               mtasts__quote(s, q, sizeof(q), p + i, 1));
+			mtasts__report(
+			        s, MTASTS_D_TLSRPT_URI_SYNTAX,
+			        MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
+			        "%s is not allowed in a URI (RFC 3986)",
+			        mtasts__quote(s, q, sizeof(q), p + i, 1));
 		return 0;
 	}
 	{
@@ -292,10 +297,11 @@ check_uri(const char *p, size_t n, struct mtasts__sink *s,
 		const char *why = uri_structure(p, n, colon, &at);
 
 		if (why) {
-			mtasts__report(s, MTASTS_D_TLSRPT_URI_SYNTAX,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, at),
-			               "rua %s is not a URI: %s (RFC 3986)",
-			               mtasts__quote(s, q, sizeof(q), p, n), why);
+			mtasts__report(
+			        s, MTASTS_D_TLSRPT_URI_SYNTAX,
+			        MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, at),
+			        "rua %s is not a URI: %s (RFC 3986)",
+			        mtasts__quote(s, q, sizeof(q), p, n), why);
 			return 0;
 		}
 	}
@@ -308,29 +314,31 @@ check_uri(const char *p, size_t n, struct mtasts__sink *s,
 		at = cp ? (size_t)(cp - p) : end;
 		if (at == end || at == colon + 1 || at + 1 == end) {
 			mtasts__report(s, MTASTS_D_TLSRPT_MAILTO,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, 0),
+			               MTASTS_SEVERITY_ERROR,
+			               MTASTS__AT(loc, 0),
 			               "mailto URI %s has no 'local@domain' "
 			               "address (T-04)",
 			               mtasts__quote(s, q, sizeof(q), p, n));
 			return 0;
 		}
 		if (end < n && p[end] == '?')
-			mtasts__report(s, MTASTS_D_TLSRPT_MAILTO_HEADERS,
-			               MTASTS_SEVERITY_WARNING,
-			               MTASTS__AT(loc, end),
-			               "header fields in mailto URI %s are ignored "
-			               "by reporters (TA-06)",
-			               mtasts__quote(s, q, sizeof(q), p, n));
+			mtasts__report(
+			        s, MTASTS_D_TLSRPT_MAILTO_HEADERS,
+			        MTASTS_SEVERITY_WARNING, MTASTS__AT(loc, end),
+			        "header fields in mailto URI %s are ignored "
+			        "by reporters (TA-06)",
+			        mtasts__quote(s, q, sizeof(q), p, n));
 		scheme = MTASTS_RUA_MAILTO;
 	} else if (colon == 5 && mtasts__ascii_caseeq(p, "https", 5)) {
 		/* https://[userinfo@]host[:port][/path] */
 		size_t h = colon + 1, e, at;
 
 		if (n - h < 2 || p[h] != '/' || p[h + 1] != '/') {
-			mtasts__report(s, MTASTS_D_TLSRPT_HTTPS,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, h),
-			               "https URI %s has no '//' and host (T-04)",
-			               mtasts__quote(s, q, sizeof(q), p, n));
+			mtasts__report(
+			        s, MTASTS_D_TLSRPT_HTTPS, MTASTS_SEVERITY_ERROR,
+			        MTASTS__AT(loc, h),
+			        "https URI %s has no '//' and host (T-04)",
+			        mtasts__quote(s, q, sizeof(q), p, n));
 			return 0;
 		}
 		h += 2;
@@ -341,7 +349,8 @@ check_uri(const char *p, size_t n, struct mtasts__sink *s,
 			h = at;
 		if (h == e || p[h] == ':') {
 			mtasts__report(s, MTASTS_D_TLSRPT_HTTPS,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, h),
+			               MTASTS_SEVERITY_ERROR,
+			               MTASTS__AT(loc, h),
 			               "https URI %s has no host (T-04)",
 			               mtasts__quote(s, q, sizeof(q), p, n));
 			return 0;
@@ -403,17 +412,17 @@ rua_field(struct ctx *c, const struct mtasts__txt_field *f,
 		loc.off += b;
 		if (b == e) {
 			mtasts__report(s, MTASTS_D_TLSRPT_RUA_EMPTY,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(&loc, 0),
+			               MTASTS_SEVERITY_ERROR,
+			               MTASTS__AT(&loc, 0),
 			               "empty element in the rua list");
 		} else if ((scheme = check_uri(v + b, e - b, s, &loc)) != 0) {
 			if (c->n_rua == MTASTS_TLSRPT_MAX_RUA) {
 				if (!c->too_many_rua)
-					mtasts__report(
-					        s, MTASTS_D_TOO_LARGE,
-					        MTASTS_SEVERITY_ERROR,
-					        MTASTS__AT(&loc, 0),
-					        "more than %d rua URIs",
-					        MTASTS_TLSRPT_MAX_RUA);
+					mtasts__report(s, MTASTS_D_TOO_LARGE,
+					               MTASTS_SEVERITY_ERROR,
+					               MTASTS__AT(&loc, 0),
+					               "more than %d rua URIs",
+					               MTASTS_TLSRPT_MAX_RUA);
 				c->too_many_rua = 1;
 			} else {
 				c->rua[c->n_rua].p = v + b;
@@ -446,22 +455,24 @@ tls_field(void *vctx, const struct mtasts__txt_field *f, struct mtasts__sink *s)
 		if (ci_rua || ci_v) {
 			mtasts__quote(s, q, sizeof(q), f->name, f->name_len);
 			if (lenient) {
-				mtasts__report(s, MTASTS_D_TXT_NAME_CASE,
-				               MTASTS_SEVERITY_WARNING,
-				               MTASTS__AT(&f->name_loc, 0),
-				               "field name %s read as '%s' (names "
-				               "are case-sensitive, TA-16)",
-				               q, ci_rua ? "rua" : "v");
+				mtasts__report(
+				        s, MTASTS_D_TXT_NAME_CASE,
+				        MTASTS_SEVERITY_WARNING,
+				        MTASTS__AT(&f->name_loc, 0),
+				        "field name %s read as '%s' (names "
+				        "are case-sensitive, TA-16)",
+				        q, ci_rua ? "rua" : "v");
 				is_rua = ci_rua;
 				is_v = ci_v;
 			} else {
-				mtasts__report(s, MTASTS_D_TXT_NAME_CASE,
-				               MTASTS_SEVERITY_WARNING,
-				               MTASTS__AT(&f->name_loc, 0),
-				               "field name %s is not '%s' (names "
-				               "are case-sensitive, TA-16): kept as "
-				               "an unknown extension",
-				               q, ci_rua ? "rua" : "v");
+				mtasts__report(
+				        s, MTASTS_D_TXT_NAME_CASE,
+				        MTASTS_SEVERITY_WARNING,
+				        MTASTS__AT(&f->name_loc, 0),
+				        "field name %s is not '%s' (names "
+				        "are case-sensitive, TA-16): kept as "
+				        "an unknown extension",
+				        q, ci_rua ? "rua" : "v");
 				c->case_variant |= ci_rua;
 			}
 		}
@@ -472,7 +483,8 @@ tls_field(void *vctx, const struct mtasts__txt_field *f, struct mtasts__sink *s)
 		return;
 	}
 	if (is_v) {
-		mtasts__report(s, MTASTS_D_TXT_DUPLICATE, MTASTS_SEVERITY_WARNING,
+		mtasts__report(s, MTASTS_D_TXT_DUPLICATE,
+		               MTASTS_SEVERITY_WARNING,
 		               MTASTS__AT(&f->name_loc, 0),
 		               "second version field ignored (TA-05)");
 		return;
@@ -484,13 +496,14 @@ tls_field(void *vctx, const struct mtasts__txt_field *f, struct mtasts__sink *s)
 	for (i = 0; i < c->n_ext; i++) {
 		if (c->ext_name[i].n == f->name_len &&
 		    memcmp(c->ext_name[i].p, f->name, f->name_len) == 0) {
-			mtasts__report(s, MTASTS_D_TXT_DUPLICATE,
-			               MTASTS_SEVERITY_WARNING,
-			               MTASTS__AT(&f->name_loc, 0),
-			               "later %s field ignored: the first one wins "
-			               "(TA-05)",
-			               mtasts__quote(s, q, sizeof(q), f->name,
-			                             f->name_len));
+			mtasts__report(
+			        s, MTASTS_D_TXT_DUPLICATE,
+			        MTASTS_SEVERITY_WARNING,
+			        MTASTS__AT(&f->name_loc, 0),
+			        "later %s field ignored: the first one wins "
+			        "(TA-05)",
+			        mtasts__quote(s, q, sizeof(q), f->name,
+			                      f->name_len));
 			return;
 		}
 	}
@@ -533,21 +546,21 @@ parse_at(void **out, const char *text, size_t len, unsigned int line,
 
 	*out = NULL;
 	if (len > MTASTS_RECORD_MAX_SIZE) {
-		mtasts__report(s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR, line,
-		               0, 0,
-		               "record is %zu bytes long; at most %d are accepted",
-		               len, MTASTS_RECORD_MAX_SIZE);
+		mtasts__report(
+		        s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR, line, 0,
+		        0, "record is %zu bytes long; at most %d are accepted",
+		        len, MTASTS_RECORD_MAX_SIZE);
 		return mtasts__sink_result(s);
 	}
 	memset(&c, 0, offsetof(struct ctx, rua));
 	if (mtasts__txt_parse(text, len, TAG, line, s, tls_field, &c) < 0)
 		return mtasts__sink_result(s);
 	if (!c.rua_fields)
-		mtasts__report(s, MTASTS_D_TLSRPT_RUA_MISSING,
-		               MTASTS_SEVERITY_ERROR, line, 0, 0,
-		               "no 'rua' field (T-03)%s",
-		               c.case_variant ? "; field names are case-sensitive"
-		                              : "");
+		mtasts__report(
+		        s, MTASTS_D_TLSRPT_RUA_MISSING, MTASTS_SEVERITY_ERROR,
+		        line, 0, 0, "no 'rua' field (T-03)%s",
+		        c.case_variant ? "; field names are case-sensitive"
+		                       : "");
 	if (s->status != MTASTS_OK || s->oom)
 		return mtasts__sink_result(s);
 
@@ -564,8 +577,8 @@ parse_at(void **out, const char *text, size_t len, unsigned int line,
 		size += c.ext_name[i].n + c.ext_value[i].n + 2;
 	}
 	if (canon > MTASTS_RECORD_MAX_SIZE) {
-		mtasts__report(s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR, line,
-		               0, 0,
+		mtasts__report(s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR,
+		               line, 0, 0,
 		               "the canonical form of the record is %zu bytes "
 		               "long; at most %d are accepted",
 		               canon, MTASTS_RECORD_MAX_SIZE);
@@ -765,8 +778,8 @@ mtasts_tlsrpt_select(mtasts_tlsrpt **out, size_t *selected,
 int
 mtasts_tlsrpt_select_rdata(mtasts_tlsrpt **out, size_t *selected,
                            const unsigned char *const *rdata,
-                           const size_t *lens, size_t count,
-                           unsigned int flags, mtasts_diag *diag)
+                           const size_t *lens, size_t count, unsigned int flags,
+                           mtasts_diag *diag)
 {
 	void *r = NULL;
 	int st;
@@ -1008,10 +1021,11 @@ mtasts_tlsrpt_builder_add_rua(mtasts_tlsrpt_builder *b, const char *uri,
 		mtasts__report(&s, MTASTS_D_TLSRPT_RUA_EMPTY,
 		               MTASTS_SEVERITY_ERROR, 1, 1, 0, "empty rua URI");
 	else if (i < n && (uri[i] == ';' || uri[i] == ','))
-		mtasts__report(&s, MTASTS_D_TLSRPT_URI_SYNTAX,
-		               MTASTS_SEVERITY_ERROR, MTASTS__AT(&at_start, i),
-		               "'%c' in a rua URI must be percent-encoded (T-05)",
-		               uri[i]);
+		mtasts__report(
+		        &s, MTASTS_D_TLSRPT_URI_SYNTAX, MTASTS_SEVERITY_ERROR,
+		        MTASTS__AT(&at_start, i),
+		        "'%c' in a rua URI must be percent-encoded (T-05)",
+		        uri[i]);
 	else if (i < n)
 		mtasts__report_byte(&s, (unsigned char)uri[i], &at_start, i,
 		                    "rua URI");
@@ -1031,9 +1045,8 @@ mtasts_tlsrpt_builder_add_rua(mtasts_tlsrpt_builder *b, const char *uri,
 }
 
 int
-mtasts_tlsrpt_builder_add_extension(mtasts_tlsrpt_builder *b,
-                                    const char *name, const char *value,
-                                    mtasts_diag *diag)
+mtasts_tlsrpt_builder_add_extension(mtasts_tlsrpt_builder *b, const char *name,
+                                    const char *value, mtasts_diag *diag)
 {
 	struct mtasts__sink s;
 	char q[MTASTS__QUOTE_MAX];
@@ -1074,8 +1087,8 @@ mtasts_tlsrpt_builder_add_extension(mtasts_tlsrpt_builder *b,
 }
 
 int
-mtasts_tlsrpt_builder_build(const mtasts_tlsrpt_builder *b,
-                            mtasts_tlsrpt **out, mtasts_diag *diag)
+mtasts_tlsrpt_builder_build(const mtasts_tlsrpt_builder *b, mtasts_tlsrpt **out,
+                            mtasts_diag *diag)
 {
 	struct mtasts__sink s;
 	struct mtasts__out o;

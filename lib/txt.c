@@ -10,14 +10,18 @@
 
 #include <string.h>
 
+/* clang-format off: one line per role, as in struct mtasts__tag */
 const struct mtasts__tag mtasts__tag_sts = {
-	"v=STSv1", 7, NULL,
-	"R-02", "R-03", "A-01, E-6285", "R-05", "R-06", "no policy is published",
+	"v=STSv1", 7,      NULL,
+	"R-02",    "R-03", "A-01, E-6285",
+	"R-05",    "R-06", "no policy is published",
 };
 const struct mtasts__tag mtasts__tag_tlsrpt = {
-	"v=TLSRPTv1", 10, "rua",
-	"T-02", "T-03", "TA-02", "T-06", "T-07", "TLSRPT is not implemented",
+	"v=TLSRPTv1", 10,     "rua",
+	"T-02",       "T-03", "TA-02",
+	"T-06",       "T-07", "TLSRPT is not implemented",
 };
+/* clang-format on */
 
 /* The field named tag->list (any case when lenient: its callback warns). */
 static int
@@ -72,11 +76,12 @@ trim(const char *t, size_t *b, size_t *e, struct mtasts__sink *s,
 
 		if (*b < *e && MTASTS__IS_WSP(t[*b])) {
 			if (s)
-				mtasts__report(s, MTASTS_D_OUTER_WHITESPACE,
-				               MTASTS_SEVERITY_WARNING,
-				               MTASTS__AT(loc, *b),
-				               "whitespace before the record text "
-				               "ignored (A-02)");
+				mtasts__report(
+				        s, MTASTS_D_OUTER_WHITESPACE,
+				        MTASTS_SEVERITY_WARNING,
+				        MTASTS__AT(loc, *b),
+				        "whitespace before the record text "
+				        "ignored (A-02)");
 			while (*b < *e && MTASTS__IS_WSP(t[*b]))
 				(*b)++;
 		}
@@ -85,22 +90,24 @@ trim(const char *t, size_t *b, size_t *e, struct mtasts__sink *s,
 			x--;
 		if (x < *e && !(x > *b && t[x - 1] == ';')) {
 			if (s)
-				mtasts__report(s, MTASTS_D_OUTER_WHITESPACE,
-				               MTASTS_SEVERITY_WARNING,
-				               MTASTS__AT(loc, x),
-				               "whitespace after the record text "
-				               "ignored (A-02)");
+				mtasts__report(
+				        s, MTASTS_D_OUTER_WHITESPACE,
+				        MTASTS_SEVERITY_WARNING,
+				        MTASTS__AT(loc, x),
+				        "whitespace after the record text "
+				        "ignored (A-02)");
 			*e = x;
 		}
 		if (round == 0 && *e - *b >= 2 && t[*b] == '"' &&
 		    t[*e - 1] == '"') {
 			if (s)
-				mtasts__report(s, MTASTS_D_QUOTED,
-				               MTASTS_SEVERITY_WARNING,
-				               MTASTS__AT(loc, *b),
-				               "double quotes around the record "
-				               "text ignored (zone-file syntax is "
-				               "not part of the record)");
+				mtasts__report(
+				        s, MTASTS_D_QUOTED,
+				        MTASTS_SEVERITY_WARNING,
+				        MTASTS__AT(loc, *b),
+				        "double quotes around the record "
+				        "text ignored (zone-file syntax is "
+				        "not part of the record)");
 			(*b)++;
 			(*e)--;
 		} else {
@@ -153,12 +160,14 @@ version_error(const char *t, size_t b, size_t e, const struct mtasts__tag *tag,
 		               MTASTS__AT(loc, b),
 		               "the version tag is case-sensitive: expected "
 		               "'%s', found %s (%s)",
-		               tw, mtasts__quote(s, q, sizeof(q), t + b, twl), req);
+		               tw, mtasts__quote(s, q, sizeof(q), t + b, twl),
+		               req);
 	else if (contains(t, b, e, tw, twl))
-		mtasts__report(s, MTASTS_D_TXT_VERSION, MTASTS_SEVERITY_ERROR,
-		               MTASTS__AT(loc, b),
-		               "'%s' must be the first field of the record (%s)",
-		               tw, req);
+		mtasts__report(
+		        s, MTASTS_D_TXT_VERSION, MTASTS_SEVERITY_ERROR,
+		        MTASTS__AT(loc, b),
+		        "'%s' must be the first field of the record (%s)", tw,
+		        req);
 	else
 		mtasts__report(s, MTASTS_D_TXT_VERSION, MTASTS_SEVERITY_ERROR,
 		               MTASTS__AT(loc, b),
@@ -185,7 +194,8 @@ unexpected(const char *t, size_t pos, size_t e, int code, const char *what,
 
 	if (pos >= e) {
 		mtasts__report(s, code, MTASTS_SEVERITY_ERROR,
-		               MTASTS__AT(loc, pos), "expected %s at the end", what);
+		               MTASTS__AT(loc, pos), "expected %s at the end",
+		               what);
 		return;
 	}
 	c = (unsigned char)t[pos];
@@ -225,8 +235,8 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 		/* exact */
 	} else if (lenient && e - b >= twl && t[b] == 'V' &&
 	           memcmp(t + b + 1, tw + 1, twl - 1) == 0) {
-		mtasts__report(s, MTASTS_D_TXT_NAME_CASE, MTASTS_SEVERITY_WARNING,
-		               MTASTS__AT(&loc, b),
+		mtasts__report(s, MTASTS_D_TXT_NAME_CASE,
+		               MTASTS_SEVERITY_WARNING, MTASTS__AT(&loc, b),
 		               "'V=' read as 'v=' (field names are "
 		               "case-sensitive)");
 	} else {
@@ -240,12 +250,12 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 
 		while (x < e && !MTASTS__IS_WSP(t[x]) && t[x] != ';')
 			x++;
-		mtasts__report(s, MTASTS_D_TXT_VERSION, MTASTS_SEVERITY_ERROR,
-		               MTASTS__AT(&loc, b),
-		               "version must be exactly '%s', found %s (%s)",
-		               tw + 2,
-		               mtasts__quote(s, q, sizeof(q), t + b + 2, x - b - 2),
-		               tag->r_version);
+		mtasts__report(
+		        s, MTASTS_D_TXT_VERSION, MTASTS_SEVERITY_ERROR,
+		        MTASTS__AT(&loc, b),
+		        "version must be exactly '%s', found %s (%s)", tw + 2,
+		        mtasts__quote(s, q, sizeof(q), t + b + 2, x - b - 2),
+		        tag->r_version);
 		return -1;
 	}
 
@@ -264,12 +274,13 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 				               "no field after '%s' (%s)", tw,
 				               tag->r_fields);
 			else if (pos > ws)
-				mtasts__report(s, MTASTS_D_TXT_SYNTAX,
-				               MTASTS_SEVERITY_ERROR,
-				               MTASTS__AT(&loc, ws),
-				               "whitespace after the last field: end "
-				               "the record with ';' or remove it "
-				               "(A-02)");
+				mtasts__report(
+				        s, MTASTS_D_TXT_SYNTAX,
+				        MTASTS_SEVERITY_ERROR,
+				        MTASTS__AT(&loc, ws),
+				        "whitespace after the last field: end "
+				        "the record with ';' or remove it "
+				        "(A-02)");
 			break;
 		}
 		if (t[pos] != ';') {
@@ -282,13 +293,13 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 			if (pos == e)
 				break;
 		} else if (first && pos > ws) {
-			mtasts__report(s, MTASTS_D_TXT_SPACE_BEFORE_SEMICOLON,
-			               MTASTS_SEVERITY_WARNING,
-			               MTASTS__AT(&loc, ws),
-			               "whitespace between '%s' and ';': valid, "
-			               "but senders that look for '%s;' discard "
-			               "this record (%s)",
-			               tw, tw, tag->r_filter);
+			mtasts__report(
+			        s, MTASTS_D_TXT_SPACE_BEFORE_SEMICOLON,
+			        MTASTS_SEVERITY_WARNING, MTASTS__AT(&loc, ws),
+			        "whitespace between '%s' and ';': valid, "
+			        "but senders that look for '%s;' discard "
+			        "this record (%s)",
+			        tw, tw, tag->r_filter);
 		}
 		first = 0;
 		pos++; /* ';' */
@@ -305,7 +316,8 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 		}
 		if (t[pos] == ';') {
 			mtasts__report(s, MTASTS_D_TXT_EMPTY_FIELD,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(&loc, pos),
+			               MTASTS_SEVERITY_ERROR,
+			               MTASTS__AT(&loc, pos),
 			               "empty field: two ';' in a row");
 			continue;
 		}
@@ -321,10 +333,11 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 			while (x < e && MTASTS__IS_WSP(t[x]))
 				x++;
 			if (pos > ns && x > pos && x < e && t[x] == '=') {
-				mtasts__report(s, MTASTS_D_TXT_SYNTAX,
-				               MTASTS_SEVERITY_ERROR,
-				               MTASTS__AT(&loc, pos),
-				               "whitespace before '=' is not allowed");
+				mtasts__report(
+				        s, MTASTS_D_TXT_SYNTAX,
+				        MTASTS_SEVERITY_ERROR,
+				        MTASTS__AT(&loc, pos),
+				        "whitespace before '=' is not allowed");
 				if (MTASTS__NAME_OK(t + ns, pos - ns)) {
 					/* the field is there, with a bad shape */
 					f.name = t + ns;
@@ -338,9 +351,8 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 					f.bad = 1;
 					fn(ctx, &f, s);
 				}
-			} else if (pos > ns &&
-			         (pos == e || t[pos] == ';' ||
-			          MTASTS__IS_WSP(t[pos])))
+			} else if (pos > ns && (pos == e || t[pos] == ';' ||
+			                        MTASTS__IS_WSP(t[pos])))
 				mtasts__report(s, MTASTS_D_TXT_FIELD_NAME,
 				               MTASTS_SEVERITY_ERROR,
 				               MTASTS__AT(&loc, ns),
@@ -351,10 +363,11 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 				               MTASTS__AT(&loc, pos),
 				               "missing field name before '='");
 			else
-				unexpected(t, pos, e, MTASTS_D_TXT_FIELD_NAME,
-				           "a field name (letters, digits, '_', "
-				           "'-', '.') and '='",
-				           s, &loc);
+				unexpected(
+				        t, pos, e, MTASTS_D_TXT_FIELD_NAME,
+				        "a field name (letters, digits, '_', "
+				        "'-', '.') and '='",
+				        s, &loc);
 			pos = skip_field(t, pos, e);
 			continue;
 		}
@@ -378,20 +391,22 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 			pos += mtasts__txtval_span(t + pos, e - pos);
 		if (pos < e && !MTASTS__IS_WSP(t[pos]) && t[pos] != ';') {
 			if (t[pos] == '=')
-				mtasts__report(s, MTASTS_D_TXT_FIELD_VALUE,
-				               MTASTS_SEVERITY_ERROR,
-				               MTASTS__AT(&loc, pos),
-				               "'=' is not allowed in a field value");
+				mtasts__report(
+				        s, MTASTS_D_TXT_FIELD_VALUE,
+				        MTASTS_SEVERITY_ERROR,
+				        MTASTS__AT(&loc, pos),
+				        "'=' is not allowed in a field value");
 			else
 				mtasts__report_byte(s, (unsigned char)t[pos],
 				                    &loc, pos, "field value");
 			f.bad = 1;
 		} else if (pos == vs) {
 			if (pos < e && MTASTS__IS_WSP(t[pos]))
-				mtasts__report(s, MTASTS_D_TXT_SYNTAX,
-				               MTASTS_SEVERITY_ERROR,
-				               MTASTS__AT(&loc, pos),
-				               "whitespace after '=' is not allowed");
+				mtasts__report(
+				        s, MTASTS_D_TXT_SYNTAX,
+				        MTASTS_SEVERITY_ERROR,
+				        MTASTS__AT(&loc, pos),
+				        "whitespace after '=' is not allowed");
 			else
 				mtasts__report(s, MTASTS_D_TXT_FIELD_VALUE,
 				               MTASTS_SEVERITY_ERROR,
@@ -557,8 +572,8 @@ select_core(void **out, size_t *selected, const struct rrs *r,
 	if (count > MTASTS_RRSET_MAX) {
 		mtasts__report(&s, MTASTS_D_TOO_MANY_RECORDS,
 		               MTASTS_SEVERITY_ERROR, 0, 0, 0,
-		               "%zu TXT records; at most %d are examined", count,
-		               MTASTS_RRSET_MAX);
+		               "%zu TXT records; at most %d are examined",
+		               count, MTASTS_RRSET_MAX);
 		return mtasts__sink_result(&s);
 	}
 
@@ -569,13 +584,14 @@ select_core(void **out, size_t *selected, const struct rrs *r,
 
 		if (wire) {
 			if (!rdata_ok(rr_at(r, i), lens[i])) {
-				mtasts__report(&s, MTASTS_D_BAD_RDATA,
-				               MTASTS_SEVERITY_WARNING,
-				               (unsigned int)i + 1, 0, 0,
-				               "TXT RDATA is malformed "
-				               "(character-string lengths overrun "
-				               "%zu bytes); record discarded",
-				               lens[i]);
+				mtasts__report(
+				        &s, MTASTS_D_BAD_RDATA,
+				        MTASTS_SEVERITY_WARNING,
+				        (unsigned int)i + 1, 0, 0,
+				        "TXT RDATA is malformed "
+				        "(character-string lengths overrun "
+				        "%zu bytes); record discarded",
+				        lens[i]);
 				continue;
 			}
 			n = cursor_join(rr_at(r, i), lens[i], 1, buf,
@@ -612,8 +628,8 @@ select_core(void **out, size_t *selected, const struct rrs *r,
 		}
 	}
 	if (ncand == 0) {
-		mtasts__report(&s, MTASTS_D_RRSET_NONE, MTASTS_SEVERITY_ERROR, 0,
-		               0, 0,
+		mtasts__report(&s, MTASTS_D_RRSET_NONE, MTASTS_SEVERITY_ERROR,
+		               0, 0, 0,
 		               "none of the %zu TXT records begins with '%s;': "
 		               "%s (%s)",
 		               count, tw, tag->none, tag->r_one);
@@ -625,12 +641,13 @@ select_core(void **out, size_t *selected, const struct rrs *r,
 		for (i = first; i < count; i++) {
 			if (!cand[i])
 				continue;
-			mtasts__report(&s, MTASTS_D_RRSET_MULTIPLE,
-			               MTASTS_SEVERITY_ERROR,
-			               (unsigned int)i + 1, 1, 0,
-			               "'%s' record %zu of %zu: exactly one must "
-			               "be published, so none is used (%s)",
-			               tw, ++k, ncand, tag->r_one);
+			mtasts__report(
+			        &s, MTASTS_D_RRSET_MULTIPLE,
+			        MTASTS_SEVERITY_ERROR, (unsigned int)i + 1, 1,
+			        0,
+			        "'%s' record %zu of %zu: exactly one must "
+			        "be published, so none is used (%s)",
+			        tw, ++k, ncand, tag->r_one);
 		}
 		return mtasts__sink_result(&s);
 	}
@@ -645,12 +662,12 @@ select_core(void **out, size_t *selected, const struct rrs *r,
 		                       sizeof(buf));
 
 		if (n > sizeof(buf))
-			mtasts__report(&s, MTASTS_D_TOO_LARGE,
-			               MTASTS_SEVERITY_ERROR,
-			               (unsigned int)first + 1, 0, 0,
-			               "record is %zu bytes long; at most %d are "
-			               "accepted",
-			               n, MTASTS_RECORD_MAX_SIZE);
+			mtasts__report(
+			        &s, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR,
+			        (unsigned int)first + 1, 0, 0,
+			        "record is %zu bytes long; at most %d are "
+			        "accepted",
+			        n, MTASTS_RECORD_MAX_SIZE);
 		else
 			(void)parse(out, buf, n, (unsigned int)first + 1, &s);
 	}
@@ -660,9 +677,8 @@ select_core(void **out, size_t *selected, const struct rrs *r,
 int
 mtasts__txt_select(void **out, size_t *selected, const char *const *rrs,
                    const size_t *lens, size_t count,
-                   const struct mtasts__tag *tag,
-                   mtasts__txt_parse_fn parse, unsigned int flags,
-                   mtasts_diag *diag)
+                   const struct mtasts__tag *tag, mtasts__txt_parse_fn parse,
+                   unsigned int flags, mtasts_diag *diag)
 {
 	struct rrs r;
 

@@ -10,42 +10,48 @@
 
 /* Bit classes MTASTS__C_*, generated once for bytes 0..255. */
 const unsigned char mtasts__ctype[256] = {
-	  0,   0,   0,   0,   0,   0,   0,   0,   0,  32,   0,   0,   0,   0,   0,   0,
-	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
-	 32,  80,  80,  80,  80,  80,  80,  80,  80,  80,  80,  80,  80, 220, 216,  80,
-	222, 222, 222, 222, 222, 222, 222, 222, 222, 222,  80,  64,  80,  64,  80,  80,
-	 80, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221,
-	221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221,  80,  80,  80,  80,  88,
-	 80, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221,
-	221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221,  80,  80,  80,  80,   0,
-	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
-	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
-	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
-	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
-	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
-	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
-	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
-	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,   0,   0,   0,   0,   0,   32,  0,   0,   0,   0,
+	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,   32,  80,  80,  80,  80,  80,  80,  80,  80,  80,
+	80,  80,  80,  220, 216, 80,  222, 222, 222, 222, 222, 222, 222, 222,
+	222, 222, 80,  64,  80,  64,  80,  80,  80,  221, 221, 221, 221, 221,
+	221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221,
+	221, 221, 221, 221, 221, 221, 221, 80,  80,  80,  80,  88,  80,  221,
+	221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221,
+	221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 221, 80,  80,  80,
+	80,  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	0,   0,   0,   0,
 };
 
 /* ASCII-only lower-casing: A-Z to a-z, every other byte unchanged. */
 const unsigned char mtasts__lower[256] = {
-	  0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,  15,
-	 16,  17,  18,  19,  20,  21,  22,  23,  24,  25,  26,  27,  28,  29,  30,  31,
-	 32,  33,  34,  35,  36,  37,  38,  39,  40,  41,  42,  43,  44,  45,  46,  47,
-	 48,  49,  50,  51,  52,  53,  54,  55,  56,  57,  58,  59,  60,  61,  62,  63,
-	 64,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
-	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,  91,  92,  93,  94,  95,
-	 96,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
-	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127,
-	128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143,
-	144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159,
-	160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175,
-	176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191,
-	192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207,
-	208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223,
-	224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239,
-	240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
+	0,   1,   2,   3,   4,   5,   6,   7,   8,   9,   10,  11,  12,  13,
+	14,  15,  16,  17,  18,  19,  20,  21,  22,  23,  24,  25,  26,  27,
+	28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  40,  41,
+	42,  43,  44,  45,  46,  47,  48,  49,  50,  51,  52,  53,  54,  55,
+	56,  57,  58,  59,  60,  61,  62,  63,  64,  97,  98,  99,  100, 101,
+	102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115,
+	116, 117, 118, 119, 120, 121, 122, 91,  92,  93,  94,  95,  96,  97,
+	98,  99,  100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125,
+	126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139,
+	140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153,
+	154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167,
+	168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181,
+	182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195,
+	196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209,
+	210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223,
+	224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237,
+	238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251,
+	252, 253, 254, 255,
 };
 
 size_t
@@ -140,8 +146,8 @@ mtasts__utf8_seq(const unsigned char *p, size_t n)
 			lo = 0x90;
 		else if (c == 0xF4)
 			hi = 0x8F;
-		if (n < 4 || p[1] < lo || p[1] > hi ||
-		    (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+		if (n < 4 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 ||
+		    (p[3] & 0xC0) != 0x80)
 			return 0;
 		return 4;
 	}
@@ -212,29 +218,32 @@ mtasts__ext_name_check(const char *p, size_t n, struct mtasts__sink *s,
 	size_t i;
 
 	if (n == 0) {
-		mtasts__report(s, code, MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, 0),
-		               "missing field name");
+		mtasts__report(s, code, MTASTS_SEVERITY_ERROR,
+		               MTASTS__AT(loc, 0), "missing field name");
 		return 0;
 	}
 	if (!MTASTS__IS_ALNUM(p[0])) {
-		mtasts__report(s, code, MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, 0),
-		               "field name %s must start with a letter or digit",
-		               mtasts__quote(s, q, sizeof(q), p, n));
+		mtasts__report(
+		        s, code, MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, 0),
+		        "field name %s must start with a letter or digit",
+		        mtasts__quote(s, q, sizeof(q), p, n));
 		return 0;
 	}
 	for (i = 1; i < n; i++) {
 		if (!MTASTS__IS(p[i], MTASTS__C_NAME)) {
-			mtasts__report(s, code, MTASTS_SEVERITY_ERROR,
-			               MTASTS__AT(loc, i),
-			               "field name %s holds %s; only letters, "
-			               "digits, '_', '-' and '.' are allowed",
-			               mtasts__quote(s, q, sizeof(q), p, n),
-			               mtasts__quote(s, c1, sizeof(c1), p + i, 1));
+			mtasts__report(
+			        s, code, MTASTS_SEVERITY_ERROR,
+			        MTASTS__AT(loc, i),
+			        "field name %s holds %s; only letters, "
+			        "digits, '_', '-' and '.' are allowed",
+			        mtasts__quote(s, q, sizeof(q), p, n),
+			        mtasts__quote(s, c1, sizeof(c1), p + i, 1));
 			return 0;
 		}
 	}
 	if (n > 32) {
-		mtasts__report(s, code, MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, 32),
+		mtasts__report(s, code, MTASTS_SEVERITY_ERROR,
+		               MTASTS__AT(loc, 32),
 		               "field name is %zu characters long; at most 32 "
 		               "are allowed",
 		               n);
@@ -250,8 +259,9 @@ mtasts__txt_value_check(const char *p, size_t n, struct mtasts__sink *s,
 	size_t i;
 
 	if (n == 0) {
-		mtasts__report(s, MTASTS_D_TXT_FIELD_VALUE, MTASTS_SEVERITY_ERROR,
-		               MTASTS__AT(loc, 0), "empty field value");
+		mtasts__report(s, MTASTS_D_TXT_FIELD_VALUE,
+		               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, 0),
+		               "empty field value");
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
@@ -260,9 +270,10 @@ mtasts__txt_value_check(const char *p, size_t n, struct mtasts__sink *s,
 		if (MTASTS__IS(c, MTASTS__C_TXTVAL))
 			continue;
 		if (c == '=' || c == ';' || c == ' ')
-			mtasts__report(s, MTASTS_D_TXT_FIELD_VALUE,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
-			               "'%c' is not allowed in a field value", c);
+			mtasts__report(
+			        s, MTASTS_D_TXT_FIELD_VALUE,
+			        MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
+			        "'%c' is not allowed in a field value", c);
 		else
 			mtasts__report_byte(s, c, loc, i, "field value");
 		return 0;
@@ -290,11 +301,12 @@ mtasts__bytes_check(const char *p, size_t n, struct mtasts__sink *s,
 			continue;
 		}
 		if (c >= 0x80)
-			mtasts__report(s, MTASTS_D_INVALID_UTF8,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
-			               "byte \\x%02x does not start a well-formed "
-			               "UTF-8 character",
-			               c);
+			mtasts__report(
+			        s, MTASTS_D_INVALID_UTF8, MTASTS_SEVERITY_ERROR,
+			        MTASTS__AT(loc, i),
+			        "byte \\x%02x does not start a well-formed "
+			        "UTF-8 character",
+			        c);
 		else
 			mtasts__report_byte(s, c, loc, i, "field value");
 		return 0;
@@ -339,16 +351,18 @@ mtasts__policy_ext_value_check(const char *p, size_t n, struct mtasts__sink *s,
 				i += k;
 				continue;
 			}
-			mtasts__report(s, MTASTS_D_INVALID_UTF8,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
-			               "byte \\x%02x does not start a well-formed "
-			               "UTF-8 character in extension value",
-			               c);
+			mtasts__report(
+			        s, MTASTS_D_INVALID_UTF8, MTASTS_SEVERITY_ERROR,
+			        MTASTS__AT(loc, i),
+			        "byte \\x%02x does not start a well-formed "
+			        "UTF-8 character in extension value",
+			        c);
 			return 0;
 		}
 		if (c == '\t')
 			mtasts__report(s, MTASTS_D_POLICY_EXTENSION_VALUE,
-			               MTASTS_SEVERITY_ERROR, MTASTS__AT(loc, i),
+			               MTASTS_SEVERITY_ERROR,
+			               MTASTS__AT(loc, i),
 			               "tab inside an extension value (only "
 			               "spaces may separate words)");
 		else

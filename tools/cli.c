@@ -210,7 +210,8 @@ parse_common(const struct cli_command *cmd, int argc, char **argv,
 		}
 		if (o->kind == CLI_OPT_VALUE) {
 			if (*o->value) {
-				cli_usage_error(cmd, "option given more than once",
+				cli_usage_error(cmd,
+				                "option given more than once",
 				                o->name);
 				return CLI_ARGS_ERROR;
 			}
@@ -394,8 +395,8 @@ cli_print_diags(FILE *f, const char *label, const mtasts_diag *diag)
 		unsigned int line = mtasts_diag_line(diag, i);
 		unsigned int col = mtasts_diag_column(diag, i);
 		int code = mtasts_diag_code(diag, i);
-		const char *sev = mtasts_severity_name(
-		        mtasts_diag_severity(diag, i));
+		const char *sev =
+		        mtasts_severity_name(mtasts_diag_severity(diag, i));
 		const char *name = mtasts_diag_code_name(code);
 		const char *msg = mtasts_diag_message(diag, i);
 
@@ -422,8 +423,7 @@ count_part(FILE *f, int *first, size_t n, const char *word)
 }
 
 void
-cli_print_counts(FILE *f, const struct cli_counts *c, int always,
-                 int separate)
+cli_print_counts(FILE *f, const struct cli_counts *c, int always, int separate)
 {
 	int first = !separate;
 

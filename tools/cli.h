@@ -21,9 +21,9 @@
 
 /* Exit statuses shared by every command. */
 enum {
-	CLI_OK = 0,      /* valid / match */
-	CLI_FAIL = 1,    /* invalid / no match */
-	CLI_USAGE = 2    /* usage error, I/O error, internal error */
+	CLI_OK = 0,   /* valid / match */
+	CLI_FAIL = 1, /* invalid / no match */
+	CLI_USAGE = 2 /* usage error, I/O error, internal error */
 };
 
 /* ---- command table ------------------------------------------------------- */
@@ -34,8 +34,7 @@ struct cli_command;
  * A command's entry point. argv[0] is the command's own name; the options
  * and operands follow. The return value is the exit status.
  */
-typedef int (*cli_run_fn)(const struct cli_command *cmd, int argc,
-                          char **argv);
+typedef int (*cli_run_fn)(const struct cli_command *cmd, int argc, char **argv);
 
 /*
  * One node of the command tree: either a leaf with run(), or a group with
@@ -43,12 +42,12 @@ typedef int (*cli_run_fn)(const struct cli_command *cmd, int argc,
  * "tlsrpt check", "generate", "lint") is adding one entry here.
  */
 struct cli_command {
-	const char *name;     /* word on the command line */
-	const char *path;     /* full name, e.g. "policy check" */
-	const char *args;     /* usage after the path, e.g. "[--json] FILE|-" */
-	const char *summary;  /* one line for the parent's command list */
-	const char *help;     /* body of --help: description, options, examples */
-	cli_run_fn run;       /* leaf commands */
+	const char *name;    /* word on the command line */
+	const char *path;    /* full name, e.g. "policy check" */
+	const char *args;    /* usage after the path, e.g. "[--json] FILE|-" */
+	const char *summary; /* one line for the parent's command list */
+	const char *help; /* body of --help: description, options, examples */
+	cli_run_fn run;   /* leaf commands */
 	const struct cli_command *subs; /* groups */
 };
 
@@ -119,10 +118,22 @@ struct cli_opt {
 	struct cli_list *list;
 };
 
-#define CLI_FLAG(n, p) { (n), CLI_OPT_FLAG, (p), NULL, NULL }
-#define CLI_VALUE(n, p) { (n), CLI_OPT_VALUE, NULL, (p), NULL }
-#define CLI_LIST(n, p) { (n), CLI_OPT_LIST, NULL, NULL, (p) }
-#define CLI_OPT_END { NULL, 0, NULL, NULL, NULL }
+#define CLI_FLAG(n, p)                                                         \
+	{                                                                      \
+		(n), CLI_OPT_FLAG, (p), NULL, NULL                             \
+	}
+#define CLI_VALUE(n, p)                                                        \
+	{                                                                      \
+		(n), CLI_OPT_VALUE, NULL, (p), NULL                            \
+	}
+#define CLI_LIST(n, p)                                                         \
+	{                                                                      \
+		(n), CLI_OPT_LIST, NULL, NULL, (p)                             \
+	}
+#define CLI_OPT_END                                                            \
+	{                                                                      \
+		NULL, 0, NULL, NULL, NULL                                      \
+	}
 
 /*
  * As cli_parse_args(), with a table of struct cli_opt. On CLI_ARGS_ERROR
@@ -145,7 +156,7 @@ int cli_parse_uint(const char *s, unsigned long long max,
 
 /* An input read into memory: at most the bound given to cli_read(). */
 struct cli_input {
-	char *data;        /* malloc'd, len bytes (not NUL-terminated) */
+	char *data; /* malloc'd, len bytes (not NUL-terminated) */
 	size_t len;
 	const char *label; /* "<stdin>" or the path, for diagnostics */
 };

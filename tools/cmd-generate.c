@@ -25,19 +25,19 @@ struct site {
 struct out {
 	struct site site;
 	const mtasts_policy *policy;
-	const char *policy_text;  /* canonical, CRLF */
+	const char *policy_text; /* canonical, CRLF */
 	const char *id;
-	const char *record_text;  /* the _mta-sts value */
+	const char *record_text;     /* the _mta-sts value */
 	const mtasts_tlsrpt *tlsrpt; /* NULL: not part of the output */
 	const char *tlsrpt_text;
 	int default_rua;
 	const mtasts_diag *findings;
 	unsigned long ttl;
-	const char *policy_path;  /* the file named in advice */
+	const char *policy_path; /* the file named in advice */
 	/* enforce only */
 	int enforce;
 	int old_mode;
-	const char *old_id;       /* NULL: unknown */
+	const char *old_id; /* NULL: unknown */
 };
 
 static void
@@ -150,8 +150,9 @@ put_shell_word(const char *w)
 {
 	const char *p;
 
-	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                    "0123456789@%+=:,./_-") == strlen(w)) {
+	if (*w &&
+	    strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	              "0123456789@%+=:,./_-") == strlen(w)) {
 		fputs(w, stdout);
 		return;
 	}
@@ -521,8 +522,8 @@ print_out(const struct out *o, int format)
 /* Report a failed builder call: its diagnostics compiler-style under the
  * option's name, then a usage error naming the value. */
 static int
-bad_value(const struct cli_command *cmd, const char *option,
-          const char *value, const mtasts_diag *diag, int status)
+bad_value(const struct cli_command *cmd, const char *option, const char *value,
+          const mtasts_diag *diag, int status)
 {
 	char what[64];
 
@@ -642,15 +643,17 @@ cmd_generate(const struct cli_command *cmd, int argc, char **argv)
 	if (mode_arg) {
 		mode = mtasts_mode_from_name(mode_arg);
 		if (mode < 0) {
-			cli_usage_error(cmd, "invalid --mode (testing, enforce "
-			                     "or none)",
+			cli_usage_error(cmd,
+			                "invalid --mode (testing, enforce "
+			                "or none)",
 			                mode_arg);
 			goto out;
 		}
 	}
 	if (age_arg && cli_parse_max_age(age_arg, &max_age) != 0) {
-		cli_usage_error(cmd, "invalid --max-age (seconds up to "
-		                     "31557600, or Nd, Nw, Ny)",
+		cli_usage_error(cmd,
+		                "invalid --max-age (seconds up to "
+		                "31557600, or Nd, Nw, Ny)",
 		                age_arg);
 		goto out;
 	}
@@ -673,9 +676,10 @@ cmd_generate(const struct cli_command *cmd, int argc, char **argv)
 	if (cli_domain(cmd, domain_arg, &domain) != 0)
 		goto out;
 	if (mx.count == 0 && mode != MTASTS_MODE_NONE) {
-		cli_usage_error(cmd, "missing --mx (every MX host of the "
-		                     "domain, or a pattern such as "
-		                     "*.example.com)",
+		cli_usage_error(cmd,
+		                "missing --mx (every MX host of the "
+		                "domain, or a pattern such as "
+		                "*.example.com)",
 		                NULL);
 		goto out;
 	}
@@ -780,8 +784,8 @@ cmd_generate(const struct cli_command *cmd, int argc, char **argv)
 	    mtasts_lint_set_domain(lint, domain) != MTASTS_OK ||
 	    mtasts_lint_set_record(lint, record) != MTASTS_OK ||
 	    mtasts_lint_set_tlsrpt(lint, tlsrpt) != MTASTS_OK ||
-	    (n_exact && mtasts_lint_set_mx_hosts(lint, exact, n_exact) !=
-	                        MTASTS_OK)) {
+	    (n_exact &&
+	     mtasts_lint_set_mx_hosts(lint, exact, n_exact) != MTASTS_OK)) {
 		cli_error("cannot set up the linter");
 		goto out;
 	}
@@ -874,8 +878,9 @@ cmd_enforce(const struct cli_command *cmd, int argc, char **argv)
 		goto out;
 	}
 	if (age_arg && cli_parse_max_age(age_arg, &max_age) != 0) {
-		cli_usage_error(cmd, "invalid --max-age (seconds up to "
-		                     "31557600, or Nd, Nw, Ny)",
+		cli_usage_error(cmd,
+		                "invalid --max-age (seconds up to "
+		                "31557600, or Nd, Nw, Ny)",
 		                age_arg);
 		goto out;
 	}
@@ -899,7 +904,8 @@ cmd_enforce(const struct cli_command *cmd, int argc, char **argv)
 		goto out;
 	for (i = 0; i < mx.count; i++) {
 		if (!mx.items[i][0]) {
-			cli_usage_error(cmd, "invalid --mx (empty)", mx.items[i]);
+			cli_usage_error(cmd, "invalid --mx (empty)",
+			                mx.items[i]);
 			goto out;
 		}
 	}
@@ -910,16 +916,17 @@ cmd_enforce(const struct cli_command *cmd, int argc, char **argv)
 	}
 	if (record_arg) {
 		st = mtasts_record_parse(&old_record, record_arg,
-		                         strlen(record_arg), MTASTS_PARSE_DEFAULT,
-		                         diag);
+		                         strlen(record_arg),
+		                         MTASTS_PARSE_DEFAULT, diag);
 		if (st != MTASTS_OK) {
 			bad_value(cmd, "--record", record_arg, diag, st);
 			goto out;
 		}
 		old_id = mtasts_record_id(old_record);
 		if (id_arg && strcmp(id_arg, old_id) == 0) {
-			cli_usage_error(cmd, "--id must differ from the id of "
-			                     "--record (the policy changes)",
+			cli_usage_error(cmd,
+			                "--id must differ from the id of "
+			                "--record (the policy changes)",
 			                id_arg);
 			goto out;
 		}
@@ -956,8 +963,8 @@ cmd_enforce(const struct cli_command *cmd, int argc, char **argv)
 	if (mtasts_policy_builder_new(&pb, old) != MTASTS_OK ||
 	    mtasts_policy_builder_set_mode(pb, MTASTS_MODE_ENFORCE) !=
 	            MTASTS_OK ||
-	    (age_arg && mtasts_policy_builder_set_max_age(pb, max_age) !=
-	                        MTASTS_OK)) {
+	    (age_arg &&
+	     mtasts_policy_builder_set_max_age(pb, max_age) != MTASTS_OK)) {
 		cli_error("cannot build the policy");
 		goto out;
 	}
@@ -992,8 +999,8 @@ cmd_enforce(const struct cli_command *cmd, int argc, char **argv)
 	    mtasts_lint_set_record(lint, record) != MTASTS_OK ||
 	    (old_record &&
 	     mtasts_lint_set_previous(lint, old, old_record) != MTASTS_OK) ||
-	    (mx.count && mtasts_lint_set_mx_hosts(lint, mx.items, mx.count) !=
-	                         MTASTS_OK)) {
+	    (mx.count &&
+	     mtasts_lint_set_mx_hosts(lint, mx.items, mx.count) != MTASTS_OK)) {
 		cli_error("cannot set up the linter");
 		goto out;
 	}

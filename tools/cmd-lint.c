@@ -15,8 +15,15 @@ struct part {
 	mtasts_diag *diag;
 };
 
-enum { P_POLICY, P_RECORD, P_TLSRPT, P_PREV_POLICY, P_PREV_RECORD, P_LINT,
-       P_COUNT };
+enum {
+	P_POLICY,
+	P_RECORD,
+	P_TLSRPT,
+	P_PREV_POLICY,
+	P_PREV_RECORD,
+	P_LINT,
+	P_COUNT
+};
 
 struct lint_run {
 	struct part parts[P_COUNT];
@@ -81,7 +88,8 @@ print_human(const struct lint_run *r)
 	}
 	cli_put_safe(stdout, r->in.label);
 	if (r->policy) {
-		const char *mode = mtasts_mode_name(mtasts_policy_mode(r->policy));
+		const char *mode =
+		        mtasts_mode_name(mtasts_policy_mode(r->policy));
 
 		printf(": %s (mode %s, max_age %lu, %zu mx; ",
 		       all.errors ? "failed" : "passed", mode ? mode : "?",
@@ -154,14 +162,16 @@ cmd_lint(const struct cli_command *cmd, int argc, char **argv)
 	}
 	rc = CLI_USAGE;
 	if (record_arg && no_record) {
-		cli_usage_error(cmd, "--record and --no-record exclude each "
-		                     "other",
+		cli_usage_error(cmd,
+		                "--record and --no-record exclude each "
+		                "other",
 		                NULL);
 		goto out;
 	}
 	if (tlsrpt_arg && no_tlsrpt) {
-		cli_usage_error(cmd, "--tlsrpt and --no-tlsrpt exclude each "
-		                     "other",
+		cli_usage_error(cmd,
+		                "--tlsrpt and --no-tlsrpt exclude each "
+		                "other",
 		                NULL);
 		goto out;
 	}
@@ -171,20 +181,23 @@ cmd_lint(const struct cli_command *cmd, int argc, char **argv)
 		goto out;
 	}
 	if (no_mx && !domain_arg) {
-		cli_usage_error(cmd, "--no-mx needs --domain (the domain is "
-		                     "then its own MX host)",
+		cli_usage_error(cmd,
+		                "--no-mx needs --domain (the domain is "
+		                "then its own MX host)",
 		                NULL);
 		goto out;
 	}
 	if (!prev_policy_arg != !prev_record_arg) {
-		cli_usage_error(cmd, "--previous-policy and --previous-record "
-		                     "go together",
+		cli_usage_error(cmd,
+		                "--previous-policy and --previous-record "
+		                "go together",
 		                NULL);
 		goto out;
 	}
 	for (i = 0; i < mx.count; i++) {
 		if (!mx.items[i][0]) {
-			cli_usage_error(cmd, "invalid --mx (empty)", mx.items[i]);
+			cli_usage_error(cmd, "invalid --mx (empty)",
+			                mx.items[i]);
 			goto out;
 		}
 	}
@@ -261,8 +274,7 @@ cmd_lint(const struct cli_command *cmd, int argc, char **argv)
 			goto fail;
 	}
 	if (r.policy) {
-		st = mtasts_lint_policy(r.lint, r.policy,
-		                        r.parts[P_LINT].diag);
+		st = mtasts_lint_policy(r.lint, r.policy, r.parts[P_LINT].diag);
 		if (st != MTASTS_OK && st != MTASTS_ELINT) {
 			cli_error("cannot lint the policy: %s",
 			          mtasts_strerror(st));

@@ -222,10 +222,9 @@ cmd_policy_format(const struct cli_command *cmd, int argc, char **argv)
 		rc = CLI_FAIL;
 		goto out;
 	}
-	status = mtasts_policy_format_alloc(ld.policy,
-	                                    lf ? MTASTS_FORMAT_LF
-	                                       : MTASTS_FORMAT_DEFAULT,
-	                                    &text);
+	status = mtasts_policy_format_alloc(
+	        ld.policy, lf ? MTASTS_FORMAT_LF : MTASTS_FORMAT_DEFAULT,
+	        &text);
 	if (status != MTASTS_OK) {
 		cli_error("cannot format the policy: %s",
 		          mtasts_strerror(status));

@@ -169,8 +169,8 @@ tlsrpt_json(struct cli_json *j, const void *r)
 	for (i = 0; i < n; i++)
 		cli_json_string(j, mtasts_tlsrpt_rua(r, i));
 	cli_json_end_array(j);
-	json_extensions(j, r, mtasts_tlsrpt_extension_count(r),
-	                tlsrpt_ext_name, tlsrpt_ext_value);
+	json_extensions(j, r, mtasts_tlsrpt_extension_count(r), tlsrpt_ext_name,
+	                tlsrpt_ext_value);
 	cli_json_end_object(j);
 }
 
@@ -251,8 +251,8 @@ print_human(const struct result *r)
 }
 
 static int
-check(const struct txt_family *family, const struct cli_command *cmd,
-      int argc, char **argv)
+check(const struct txt_family *family, const struct cli_command *cmd, int argc,
+      char **argv)
 {
 	int lenient = 0, json = 0, n, rc, status, i;
 	const struct cli_option opts[] = {

@@ -62,7 +62,7 @@ cli_json_escape(FILE *f, const char *s, size_t n)
 			                : c == '\t' ? "\\t"
 			                : c == '\b' ? "\\b"
 			                : c == '\f' ? "\\f"
-			                             : NULL;
+			                            : NULL;
 
 			if (e)
 				fputs(e, f);

@@ -29,11 +29,14 @@ cli_domain(const struct cli_command *cmd, const char *in, char **out)
 	if (n == 0)
 		return cli_usage_error(cmd, "invalid --domain", in);
 	if (in[0] == '*')
-		return cli_usage_error(cmd, "invalid --domain (a domain, not a "
-		                            "pattern)", in);
+		return cli_usage_error(cmd,
+		                       "invalid --domain (a domain, not a "
+		                       "pattern)",
+		                       in);
 	if (n > CLI_DOMAIN_MAX)
-		return cli_usage_error(cmd, "invalid --domain (longer than 242 "
-		                            "bytes, too long for _smtp._tls.)",
+		return cli_usage_error(cmd,
+		                       "invalid --domain (longer than 242 "
+		                       "bytes, too long for _smtp._tls.)",
 		                       in);
 	d = malloc(n + 1);
 	if (!d) {
@@ -74,8 +77,9 @@ cli_now(const struct cli_command *cmd, const char *opt, int64_t *now)
 
 	if (opt) {
 		if (cli_parse_uint(opt, CLI_TIME_MAX, &v) != 0)
-			return cli_usage_error(cmd, "invalid --now (seconds "
-			                            "since 1970-01-01 UTC)",
+			return cli_usage_error(cmd,
+			                       "invalid --now (seconds "
+			                       "since 1970-01-01 UTC)",
 			                       opt);
 		*now = (int64_t)v;
 		return 0;
@@ -136,8 +140,10 @@ cli_put_duration(FILE *f, unsigned long s)
 	static const struct {
 		unsigned long unit;
 		const char *name;
-	} units[] = { { 31557600UL, "year" }, { 604800UL, "week" },
-		      { 86400UL, "day" },     { 3600UL, "hour" },
+	} units[] = { { 31557600UL, "year" },
+		      { 604800UL, "week" },
+		      { 86400UL, "day" },
+		      { 3600UL, "hour" },
 		      { 60UL, "minute" } };
 	size_t i;
 
@@ -248,8 +254,8 @@ cli_zone_txt(FILE *f, const char *name, unsigned long ttl, const char *value)
 
 	fprintf(f, "%s\t%lu\tIN\tTXT\t", name, ttl);
 	do {
-		size_t n = len - off < TXT_STRING_MAX ? len - off
-		                                      : TXT_STRING_MAX;
+		size_t n =
+		        len - off < TXT_STRING_MAX ? len - off : TXT_STRING_MAX;
 
 		if (off)
 			fputc(' ', f);
@@ -268,8 +274,8 @@ cli_print_findings(FILE *f, const char *prefix, const mtasts_diag *diag)
 
 	for (i = 0; i < n; i++) {
 		int code = mtasts_diag_code(diag, i);
-		const char *sev = mtasts_severity_name(
-		        mtasts_diag_severity(diag, i));
+		const char *sev =
+		        mtasts_severity_name(mtasts_diag_severity(diag, i));
 		const char *name = mtasts_diag_code_name(code);
 		const char *msg = mtasts_diag_message(diag, i);
 
@@ -287,5 +293,6 @@ cli_print_all_counts(FILE *f, const struct cli_counts *c)
 {
 	fprintf(f, "%zu error%s, %zu warning%s, %zu note%s", c->errors,
 	        c->errors == 1 ? "" : "s", c->warnings,
-	        c->warnings == 1 ? "" : "s", c->notes, c->notes == 1 ? "" : "s");
+	        c->warnings == 1 ? "" : "s", c->notes,
+	        c->notes == 1 ? "" : "s");
 }

@@ -53,9 +53,10 @@
 
 MTASTS_EXIM_API int mtasts_exim_mode(uschar **yield, int argc, uschar *argv[]);
 MTASTS_EXIM_API int mtasts_exim_mx_patterns(uschar **yield, int argc,
-                                       uschar *argv[]);
+                                            uschar *argv[]);
 MTASTS_EXIM_API int mtasts_exim_mx_ok(uschar **yield, int argc, uschar *argv[]);
-MTASTS_EXIM_API int mtasts_exim_mx_verdict(uschar **yield, int argc, uschar *argv[]);
+MTASTS_EXIM_API int mtasts_exim_mx_verdict(uschar **yield, int argc,
+                                           uschar *argv[]);
 
 #define DEFAULT_CONFIG "/etc/exim4/mtasts.conf"
 #define DEFAULT_CACHE_DIR "/var/spool/exim4/mtasts"
@@ -961,8 +962,8 @@ int
 mtasts_exim_mx_ok(uschar **yield, int argc, uschar *argv[])
 {
 	struct request r;
-	int v, rc = host_verdict(&r, argc, argv, "{mtasts_exim_mx_ok}{DOMAIN}{HOST}",
-	                         &v);
+	int v, rc = host_verdict(&r, argc, argv,
+	                         "{mtasts_exim_mx_ok}{DOMAIN}{HOST}", &v);
 
 	if (rc != OK)
 		return yield_status(yield, rc, r.msg);

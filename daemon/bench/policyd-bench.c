@@ -44,7 +44,7 @@ static volatile int phase; /* 0 warm-up, 1 measuring, 2 stop */
 
 struct client {
 	pthread_t th;
-	uint32_t *lat;          /* nanoseconds, measuring phase */
+	uint32_t *lat; /* nanoseconds, measuring phase */
 	size_t n, cap;
 	unsigned long errors, notfound;
 	uint64_t seed;
@@ -98,7 +98,8 @@ write_cache(const char *path)
 		             "version: STSv1\nmode: enforce\nmx: mx1.%s\n"
 		             "mx: mx2.%s\nmax_age: 604800\n",
 		             d, d);
-		if (mtasts_policy_parse(&p, text, (size_t)n, 0, NULL) != MTASTS_OK ||
+		if (mtasts_policy_parse(&p, text, (size_t)n, 0, NULL) !=
+		            MTASTS_OK ||
 		    mtasts_cache_entry_new(&e, d) != MTASTS_OK ||
 		    mtasts_cache_entry_store(e, p, "20240101000000", now) !=
 		            MTASTS_OK ||
@@ -210,8 +211,10 @@ client_main(void *arg)
 				c->lat = p;
 				c->cap = cap;
 			}
-			c->lat[c->n++] = dt > UINT32_MAX ? UINT32_MAX : (uint32_t)dt;
-			if (!colon || strncmp(colon + 1, "OK secure match=", 16) != 0)
+			c->lat[c->n++] =
+			        dt > UINT32_MAX ? UINT32_MAX : (uint32_t)dt;
+			if (!colon ||
+			    strncmp(colon + 1, "OK secure match=", 16) != 0)
 				c->notfound++;
 		}
 	}

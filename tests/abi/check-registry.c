@@ -58,7 +58,8 @@ main(int argc, char **argv)
 			continue;
 		rows++;
 		/* split the remaining cells */
-		for (q = strchr(p + 1, '|'); q && n < 4; q = strchr(q + 1, '|')) {
+		for (q = strchr(p + 1, '|'); q && n < 4;
+		     q = strchr(q + 1, '|')) {
 			char *end = strchr(q + 1, '|');
 			size_t len;
 
@@ -88,8 +89,8 @@ main(int argc, char **argv)
 			continue;
 		}
 		/* cells after the code: [0] name, [1] severity, [2] status, [3] meaning */
-		if (code / 100 == 4 && mtasts__diag_registered_status(code) !=
-		                               MTASTS_EMX) {
+		if (code / 100 == 4 &&
+		    mtasts__diag_registered_status(code) != MTASTS_EMX) {
 			printf("FAIL: %d `%s` is not registered as MTASTS_EMX\n",
 			       code, name);
 			failures++;

@@ -60,7 +60,8 @@ START_TEST(entry_basics)
 	ck_assert_int_eq(mtasts_cache_entry_failures(e), 0);
 	ck_assert_ptr_null(mtasts_cache_entry_failed_id(e));
 
-	ck_assert_int_eq(mtasts_cache_entry_store(e, p, "abc123", T0), MTASTS_OK);
+	ck_assert_int_eq(mtasts_cache_entry_store(e, p, "abc123", T0),
+	                 MTASTS_OK);
 	mtasts_policy_free(p); /* the entry holds its own copy */
 	ck_assert_str_eq(mtasts_cache_entry_id(e), "abc123");
 	ck_assert_int_eq(mtasts_cache_entry_fetched_at(e), T0);
@@ -73,7 +74,8 @@ START_TEST(entry_basics)
 	ck_assert_int_eq(mtasts_cache_entry_usable(e, T0 + 7 * DAY + 1), 0);
 
 	/* C5: a failure keeps the policy and counts */
-	ck_assert_int_eq(mtasts_cache_entry_fail(e, "new1", T0 + 10), MTASTS_OK);
+	ck_assert_int_eq(mtasts_cache_entry_fail(e, "new1", T0 + 10),
+	                 MTASTS_OK);
 	ck_assert_int_eq(mtasts_cache_entry_fail(e, NULL, T0 + 20), MTASTS_OK);
 	ck_assert_int_eq(mtasts_cache_entry_failures(e), 2);
 	ck_assert_int_eq(mtasts_cache_entry_failed_at(e), T0 + 20);
@@ -101,12 +103,15 @@ START_TEST(entry_arguments)
 	mtasts_cache_entry *e = (mtasts_cache_entry *)1;
 	mtasts_policy *p = policy("testing", DAY);
 
-	ck_assert_int_eq(mtasts_cache_entry_new(NULL, "a.example"), MTASTS_EINVAL);
+	ck_assert_int_eq(mtasts_cache_entry_new(NULL, "a.example"),
+	                 MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_cache_entry_new(&e, NULL), MTASTS_EINVAL);
 	ck_assert_ptr_null(e);
 	ck_assert_int_eq(mtasts_cache_entry_new(&e, ""), MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_cache_entry_new(&e, "*.example"), MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_cache_entry_new(&e, "a..example"), MTASTS_EINVAL);
+	ck_assert_int_eq(mtasts_cache_entry_new(&e, "*.example"),
+	                 MTASTS_EINVAL);
+	ck_assert_int_eq(mtasts_cache_entry_new(&e, "a..example"),
+	                 MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_cache_entry_new(&e, "a.example"), MTASTS_OK);
 	ck_assert_int_eq(mtasts_cache_entry_store(NULL, p, "x", T0),
 	                 MTASTS_EINVAL);
@@ -114,21 +119,25 @@ START_TEST(entry_arguments)
 	                 MTASTS_EINVAL);
 	/* ids are 1-32 ALPHA/DIGIT */
 	ck_assert_int_eq(mtasts_cache_entry_store(e, p, "", T0), MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_cache_entry_store(e, p, "a-b", T0), MTASTS_EINVAL);
+	ck_assert_int_eq(mtasts_cache_entry_store(e, p, "a-b", T0),
+	                 MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_cache_entry_store(
 	                         e, p, "123456789012345678901234567890123", T0),
 	                 MTASTS_EINVAL);
 	ck_assert_ptr_null(mtasts_cache_entry_policy(e)); /* unchanged */
 	ck_assert_int_eq(mtasts_cache_entry_fail(e, "a b", T0), MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_cache_entry_fail(NULL, NULL, T0), MTASTS_EINVAL);
+	ck_assert_int_eq(mtasts_cache_entry_fail(NULL, NULL, T0),
+	                 MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_cache_entry_failures(e), 0);
 	ck_assert_int_eq(mtasts_cache_entry_update(e, NULL), MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_cache_decide(e, 7, NULL, T0, NULL), MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_cache_decide(e, MTASTS_TXT_FOUND, NULL, T0, NULL),
+	ck_assert_int_eq(mtasts_cache_decide(e, 7, NULL, T0, NULL),
 	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_cache_decide(e, MTASTS_TXT_FOUND, "bad id", T0,
-	                                     NULL),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_cache_decide(e, MTASTS_TXT_FOUND, NULL, T0, NULL),
+	        MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_cache_decide(e, MTASTS_TXT_FOUND, "bad id", T0, NULL),
+	        MTASTS_EINVAL);
 	/* NULL accessors */
 	ck_assert_ptr_null(mtasts_cache_entry_domain(NULL));
 	ck_assert_ptr_null(mtasts_cache_entry_policy(NULL));
@@ -155,7 +164,7 @@ struct decide_case {
 	int64_t failed;      /* its time, offset from T0 */
 	int txt;
 	const char *txt_id;
-	int64_t now;     /* offset from T0 */
+	int64_t now; /* offset from T0 */
 	int action;
 	int64_t recheck; /* offset from T0 */
 };
@@ -180,17 +189,16 @@ static const struct decide_case decide_cases[] = {
 	  MTASTS_TXT_FOUND, "id2", 0, MTASTS_ACTION_FETCH, 0 },
 	/* a usable policy, same id */
 	{ "C1 same id, fresh -> use until refresh due", "enforce", 7 * DAY,
-	  "id1", -3600, NOFAIL, MTASTS_TXT_FOUND, "id1", 0,
-	  MTASTS_ACTION_USE, DAY - 3600 },
-	{ "C8 same id, a day old -> refresh", "enforce", 7 * DAY, "id1",
-	  -DAY, NOFAIL, MTASTS_TXT_FOUND, "id1", 0, MTASTS_ACTION_REFRESH, 0 },
-	{ "C8 short max_age refreshes at half", "testing", 3600, "id1",
-	  -1799, NOFAIL, MTASTS_TXT_FOUND, "id1", 0, MTASTS_ACTION_USE, 1 },
+	  "id1", -3600, NOFAIL, MTASTS_TXT_FOUND, "id1", 0, MTASTS_ACTION_USE,
+	  DAY - 3600 },
+	{ "C8 same id, a day old -> refresh", "enforce", 7 * DAY, "id1", -DAY,
+	  NOFAIL, MTASTS_TXT_FOUND, "id1", 0, MTASTS_ACTION_REFRESH, 0 },
+	{ "C8 short max_age refreshes at half", "testing", 3600, "id1", -1799,
+	  NOFAIL, MTASTS_TXT_FOUND, "id1", 0, MTASTS_ACTION_USE, 1 },
 	{ "C8 short max_age refreshes at half (due)", "testing", 3600, "id1",
-	  -1800, NOFAIL, MTASTS_TXT_FOUND, "id1", 0, MTASTS_ACTION_REFRESH,
-	  0 },
-	{ "C8 refresh due but a failure 100 s ago -> use", "enforce",
-	  7 * DAY, "id1", -2 * DAY, "id1", -100, MTASTS_TXT_FOUND, "id1", 0,
+	  -1800, NOFAIL, MTASTS_TXT_FOUND, "id1", 0, MTASTS_ACTION_REFRESH, 0 },
+	{ "C8 refresh due but a failure 100 s ago -> use", "enforce", 7 * DAY,
+	  "id1", -2 * DAY, "id1", -100, MTASTS_TXT_FOUND, "id1", 0,
 	  MTASTS_ACTION_USE, 200 },
 	/* the recheck never passes the expiry */
 	{ "use: recheck at the refresh", "enforce", 600, "id1", -200, NOFAIL,
@@ -200,39 +208,35 @@ static const struct decide_case decide_cases[] = {
 	  MTASTS_ACTION_USE, 11 },
 	/* a new id */
 	{ "C2 new id with a usable policy -> refresh", "enforce", 7 * DAY,
-	  "id1", -60, NOFAIL, MTASTS_TXT_FOUND, "id2", 0,
-	  MTASTS_ACTION_REFRESH, 0 },
+	  "id1", -60, NOFAIL, MTASTS_TXT_FOUND, "id2", 0, MTASTS_ACTION_REFRESH,
+	  0 },
 	{ "C5 new id failed 60 s ago -> use the cached", "enforce", 7 * DAY,
 	  "id1", -3600, "id2", -60, MTASTS_TXT_FOUND, "id2", 0,
 	  MTASTS_ACTION_USE, 240 },
 	{ "C5 new id failed 301 s ago -> refresh", "enforce", 7 * DAY, "id1",
-	  -3600, "id2", -301, MTASTS_TXT_FOUND, "id2", 0,
-	  MTASTS_ACTION_REFRESH, 0 },
+	  -3600, "id2", -301, MTASTS_TXT_FOUND, "id2", 0, MTASTS_ACTION_REFRESH,
+	  0 },
 	/* expired */
 	{ "C1 expired, record -> fetch", "enforce", DAY, "id1", -DAY - 1,
 	  NOFAIL, MTASTS_TXT_FOUND, "id1", 0, MTASTS_ACTION_FETCH, 0 },
 	{ "C1 expired, no record -> none", "enforce", DAY, "id1", -DAY - 1,
 	  NOFAIL, MTASTS_TXT_ABSENT, NULL, 0, MTASTS_ACTION_NONE, 0 },
-	{ "C1 expired, not checked -> lookup", "enforce", DAY, "id1",
-	  -DAY - 1, NOFAIL, MTASTS_TXT_NOT_CHECKED, NULL, 0,
-	  MTASTS_ACTION_LOOKUP, 0 },
+	{ "C1 expired, not checked -> lookup", "enforce", DAY, "id1", -DAY - 1,
+	  NOFAIL, MTASTS_TXT_NOT_CHECKED, NULL, 0, MTASTS_ACTION_LOOKUP, 0 },
 	{ "C1 max_age 0: usable only at fetch time", "enforce", 0, "id1", 0,
 	  NOFAIL, MTASTS_TXT_FOUND, "id1", 0, MTASTS_ACTION_REFRESH, 0 },
 	{ "C1 max_age 0, one second later -> fetch", "enforce", 0, "id1", -1,
 	  NOFAIL, MTASTS_TXT_FOUND, "id1", 0, MTASTS_ACTION_FETCH, 0 },
 	/* C7: DNS trouble never evicts */
-	{ "C7 record gone -> use the cached", "enforce", 7 * DAY, "id1",
-	  -3600, NOFAIL, MTASTS_TXT_ABSENT, NULL, 0, MTASTS_ACTION_USE,
-	  DAY - 3600 },
-	{ "C7 DNS failure -> use the cached", "testing", 7 * DAY, "id1",
-	  -3600, NOFAIL, MTASTS_TXT_TEMPFAIL, NULL, 0, MTASTS_ACTION_USE,
-	  DAY - 3600 },
-	{ "C12 record gone, refresh due -> refresh", "enforce", 7 * DAY,
-	  "id1", -2 * DAY, NOFAIL, MTASTS_TXT_ABSENT, NULL, 0,
-	  MTASTS_ACTION_REFRESH, 0 },
-	{ "not checked, fresh -> use", "enforce", 7 * DAY, "id1", -10,
-	  NOFAIL, MTASTS_TXT_NOT_CHECKED, NULL, 0, MTASTS_ACTION_USE,
-	  DAY - 10 },
+	{ "C7 record gone -> use the cached", "enforce", 7 * DAY, "id1", -3600,
+	  NOFAIL, MTASTS_TXT_ABSENT, NULL, 0, MTASTS_ACTION_USE, DAY - 3600 },
+	{ "C7 DNS failure -> use the cached", "testing", 7 * DAY, "id1", -3600,
+	  NOFAIL, MTASTS_TXT_TEMPFAIL, NULL, 0, MTASTS_ACTION_USE, DAY - 3600 },
+	{ "C12 record gone, refresh due -> refresh", "enforce", 7 * DAY, "id1",
+	  -2 * DAY, NOFAIL, MTASTS_TXT_ABSENT, NULL, 0, MTASTS_ACTION_REFRESH,
+	  0 },
+	{ "not checked, fresh -> use", "enforce", 7 * DAY, "id1", -10, NOFAIL,
+	  MTASTS_TXT_NOT_CHECKED, NULL, 0, MTASTS_ACTION_USE, DAY - 10 },
 	/* C11: a cached none is a policy like any other here */
 	{ "C11 mode none cached -> use", "none", DAY, "id1", -10, NOFAIL,
 	  MTASTS_TXT_FOUND, "id1", 0, MTASTS_ACTION_USE, DAY / 2 - 10 },
@@ -255,12 +259,11 @@ START_TEST(decide)
 		                 MTASTS_OK);
 	}
 	if (c->fail_id)
-		ck_assert_int_eq(mtasts_cache_entry_fail(
-		                         e,
-		                         strcmp(c->fail_id, "-") ? c->fail_id
-		                                                 : NULL,
-		                         T0 + c->failed),
-		                 MTASTS_OK);
+		ck_assert_int_eq(
+		        mtasts_cache_entry_fail(
+		                e, strcmp(c->fail_id, "-") ? c->fail_id : NULL,
+		                T0 + c->failed),
+		        MTASTS_OK);
 	action = mtasts_cache_decide(e, c->txt, c->txt_id, T0 + c->now,
 	                             &recheck);
 	ck_assert_msg(action == c->action, "%s: %s, expected %s", c->what,
@@ -270,9 +273,9 @@ START_TEST(decide)
 	              "%s: recheck at T0%+lld, expected T0%+lld", c->what,
 	              (long long)(recheck - T0), (long long)c->recheck);
 	/* without recheck_at the action is the same */
-	ck_assert_int_eq(mtasts_cache_decide(e, c->txt, c->txt_id, T0 + c->now,
-	                                     NULL),
-	                 action);
+	ck_assert_int_eq(
+	        mtasts_cache_decide(e, c->txt, c->txt_id, T0 + c->now, NULL),
+	        action);
 	mtasts_cache_entry_free(e);
 }
 END_TEST
@@ -289,17 +292,17 @@ START_TEST(decide_lifecycle)
 	ck_assert_int_eq(mtasts_cache_decide(e, MTASTS_TXT_FOUND, "v1", t, &r),
 	                 MTASTS_ACTION_FETCH);
 	ck_assert_int_eq(mtasts_cache_entry_store(e, p1, "v1", t), MTASTS_OK);
-	ck_assert_int_eq(mtasts_cache_decide(e, MTASTS_TXT_FOUND, "v1", t + 60,
-	                                     &r),
-	                 MTASTS_ACTION_USE);
+	ck_assert_int_eq(
+	        mtasts_cache_decide(e, MTASTS_TXT_FOUND, "v1", t + 60, &r),
+	        MTASTS_ACTION_USE);
 	/* the publisher changes the id; the fetch fails twice */
 	t += 3600;
 	ck_assert_int_eq(mtasts_cache_decide(e, MTASTS_TXT_FOUND, "v2", t, &r),
 	                 MTASTS_ACTION_REFRESH);
 	ck_assert_int_eq(mtasts_cache_entry_fail(e, "v2", t), MTASTS_OK);
-	ck_assert_int_eq(mtasts_cache_decide(e, MTASTS_TXT_FOUND, "v2", t + 1,
-	                                     &r),
-	                 MTASTS_ACTION_USE);
+	ck_assert_int_eq(
+	        mtasts_cache_decide(e, MTASTS_TXT_FOUND, "v2", t + 1, &r),
+	        MTASTS_ACTION_USE);
 	ck_assert_int_eq(r, t + 300);
 	ck_assert_int_eq(mtasts_cache_decide(e, MTASTS_TXT_FOUND, "v2", r, &r),
 	                 MTASTS_ACTION_REFRESH);
@@ -310,9 +313,9 @@ START_TEST(decide_lifecycle)
 	                 MTASTS_MODE_TESTING);
 	ck_assert_int_eq(mtasts_cache_entry_store(e, p2, "v2", t + 900),
 	                 MTASTS_OK);
-	ck_assert_int_eq(mtasts_cache_decide(e, MTASTS_TXT_FOUND, "v2",
-	                                     t + 901, &r),
-	                 MTASTS_ACTION_USE);
+	ck_assert_int_eq(
+	        mtasts_cache_decide(e, MTASTS_TXT_FOUND, "v2", t + 901, &r),
+	        MTASTS_ACTION_USE);
 	ck_assert_int_eq(r, t + 900 + DAY);
 	ck_assert_int_eq(mtasts_policy_mode(mtasts_cache_entry_policy(e)),
 	                 MTASTS_MODE_ENFORCE);
@@ -334,8 +337,9 @@ fetcher(void *user, const char *url, mtasts_http_reply *reply)
 		return mtasts_http_reply_set_error(reply, MTASTS_ETLS,
 		                                   "certificate expired");
 	ck_assert_int_eq(mtasts_http_reply_set_status(reply, 200), MTASTS_OK);
-	ck_assert_int_eq(mtasts_http_reply_set_content_type(reply, "text/plain"),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_http_reply_set_content_type(reply, "text/plain"),
+	        MTASTS_OK);
 	return mtasts_http_reply_append_body(reply, body, strlen(body));
 }
 
@@ -410,17 +414,19 @@ round_trip(const mtasts_cache_entry *e, char **text)
 	mtasts_cache_entry *back = NULL;
 	size_t len = 0;
 
-	ck_assert_int_eq(mtasts_cache_entry_serialize(e, text, &len), MTASTS_OK);
-	ck_assert_uint_eq(strlen(*text), len);
-	ck_assert_int_eq(mtasts_cache_entry_deserialize(&back, *text, len, NULL),
+	ck_assert_int_eq(mtasts_cache_entry_serialize(e, text, &len),
 	                 MTASTS_OK);
+	ck_assert_uint_eq(strlen(*text), len);
+	ck_assert_int_eq(
+	        mtasts_cache_entry_deserialize(&back, *text, len, NULL),
+	        MTASTS_OK);
 	return back;
 }
 
 START_TEST(serialize_round_trip)
 {
-	mtasts_cache_entry *e = entry_with("enforce", 604800, "20240101T000000",
-	                                   T0);
+	mtasts_cache_entry *e =
+	        entry_with("enforce", 604800, "20240101T000000", T0);
 	mtasts_cache_entry *b, *empty = NULL;
 	char *text;
 
@@ -448,15 +454,15 @@ START_TEST(serialize_round_trip)
 	ck_assert(mtasts_policy_equal(mtasts_cache_entry_policy(b),
 	                              mtasts_cache_entry_policy(e)));
 	/* decisions agree */
-	ck_assert_int_eq(mtasts_cache_decide(b, MTASTS_TXT_FOUND, "NEW2",
-	                                     T0 + 6, NULL),
-	                 mtasts_cache_decide(e, MTASTS_TXT_FOUND, "NEW2",
-	                                     T0 + 6, NULL));
+	ck_assert_int_eq(
+	        mtasts_cache_decide(b, MTASTS_TXT_FOUND, "NEW2", T0 + 6, NULL),
+	        mtasts_cache_decide(e, MTASTS_TXT_FOUND, "NEW2", T0 + 6, NULL));
 	mtasts_free(text);
 	mtasts_cache_entry_free(b);
 
 	/* an entry with a failure and no policy; one stored without id */
-	ck_assert_int_eq(mtasts_cache_entry_new(&empty, "a.example"), MTASTS_OK);
+	ck_assert_int_eq(mtasts_cache_entry_new(&empty, "a.example"),
+	                 MTASTS_OK);
 	ck_assert_int_eq(mtasts_cache_entry_fail(empty, NULL, 42), MTASTS_OK);
 	b = round_trip(empty, &text);
 	ck_assert_str_eq(text, "MTASTS-CACHE 1\ndomain a.example\n"
@@ -511,9 +517,9 @@ static const struct bad_entry bad_entries[] = {
 	{ "MTASTS-CACHE 1\ndomain \nend\n", MTASTS_ESYNTAX, 2 },
 	{ "MTASTS-CACHE 1\ndomain\nend\n", MTASTS_ESYNTAX, 2 },
 	{ "MTASTS-CACHE 1\ndomain  example.com\nend\n", MTASTS_ESYNTAX, 2 },
-	{ HDR "id x\n" POL "end\n", MTASTS_ESYNTAX, 5 },    /* no fetched */
+	{ HDR "id x\n" POL "end\n", MTASTS_ESYNTAX, 5 },     /* no fetched */
 	{ HDR "id x\nfetched 1\nend\n", MTASTS_ESYNTAX, 5 }, /* no policy */
-	{ HDR POL "end\n", MTASTS_ESYNTAX, 4 },            /* no id */
+	{ HDR POL "end\n", MTASTS_ESYNTAX, 4 },              /* no id */
 	{ HDR "fetched 1\nid x\n" POL "end\n", MTASTS_ESYNTAX, 4 },
 	{ HDR "id x y\nfetched 1\n" POL "end\n", MTASTS_ESYNTAX, 3 },
 	{ HDR "id x-y\nfetched 1\n" POL "end\n", MTASTS_ESYNTAX, 3 },
@@ -523,7 +529,7 @@ static const struct bad_entry bad_entries[] = {
 	{ HDR "id x\nfetched 99999999999999999999\n" POL "end\n",
 	  MTASTS_ESYNTAX, 4 },
 	{ HDR "id x\nfetched 1x\n" POL "end\n", MTASTS_ESYNTAX, 4 },
-	{ HDR "failed 1 x\nend\n", MTASTS_ESYNTAX, 4 },      /* no count */
+	{ HDR "failed 1 x\nend\n", MTASTS_ESYNTAX, 4 }, /* no count */
 	{ HDR "failed 1 x\nfailures 0\nend\n", MTASTS_ESYNTAX, 4 },
 	{ HDR "failed 1\nfailures 1\nend\n", MTASTS_ESYNTAX, 3 },
 	{ HDR "failures 1\nend\n", MTASTS_ESYNTAX, 3 },
@@ -601,7 +607,8 @@ START_TEST(deserialize_mutations)
 	size_t len, i, head;
 
 	ck_assert_int_eq(mtasts_cache_entry_fail(e, "def", T0 + 1), MTASTS_OK);
-	ck_assert_int_eq(mtasts_cache_entry_serialize(e, &text, &len), MTASTS_OK);
+	ck_assert_int_eq(mtasts_cache_entry_serialize(e, &text, &len),
+	                 MTASTS_OK);
 	copy = malloc(len);
 	head = len;
 	for (i = 0; i <= len; i++) {
@@ -612,7 +619,8 @@ START_TEST(deserialize_mutations)
 		st = mtasts_cache_entry_deserialize(&b, copy, i, NULL);
 		/* "end" closes an entry: a prefix never reads as one */
 		if (i < head)
-			ck_assert_msg(st != MTASTS_OK, "prefix of %zu bytes", i);
+			ck_assert_msg(st != MTASTS_OK, "prefix of %zu bytes",
+			              i);
 		ck_assert(st == MTASTS_OK ? b != NULL : b == NULL);
 		mtasts_cache_entry_free(b);
 	}
@@ -621,7 +629,9 @@ START_TEST(deserialize_mutations)
 	                 MTASTS_OK);
 	mtasts_cache_entry_free(b);
 	for (i = 0; i < len; i++) {
-		static const char bytes[] = { '\0', '\n', ' ', 'x', '9', '\x80' };
+		static const char bytes[] = {
+			'\0', '\n', ' ', 'x', '9', '\x80'
+		};
 		size_t k;
 
 		for (k = 0; k < sizeof(bytes); k++) {
@@ -672,25 +682,25 @@ START_TEST(plan_enforce)
 	/* a matching host needs a verified session */
 	ck_assert_int_eq(mtasts_plan_tls_outcome(pl, 0, 0, &report), 1);
 	ck_assert_int_eq(report, 0);
-	ck_assert_int_eq(mtasts_plan_tls_outcome(
-	                         pl, 0, MTASTS_RESULT_CERTIFICATE_EXPIRED,
-	                         &report),
-	                 0);
+	ck_assert_int_eq(
+	        mtasts_plan_tls_outcome(
+	                pl, 0, MTASTS_RESULT_CERTIFICATE_EXPIRED, &report),
+	        0);
 	ck_assert_int_eq(report, MTASTS_RESULT_CERTIFICATE_EXPIRED);
-	ck_assert_int_eq(mtasts_plan_tls_outcome(
-	                         pl, 1, MTASTS_RESULT_STARTTLS_NOT_SUPPORTED,
-	                         &report),
-	                 0);
+	ck_assert_int_eq(
+	        mtasts_plan_tls_outcome(
+	                pl, 1, MTASTS_RESULT_STARTTLS_NOT_SUPPORTED, &report),
+	        0);
 	ck_assert_int_eq(report, MTASTS_RESULT_STARTTLS_NOT_SUPPORTED);
 	/* a refused host has no session; bad arguments */
 	ck_assert_int_eq(mtasts_plan_tls_outcome(pl, 2, 0, &report),
 	                 MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_plan_tls_outcome(pl, 4, 0, &report),
 	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_plan_tls_outcome(
-	                         pl, 0, MTASTS_RESULT_STS_POLICY_INVALID,
-	                         &report),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_plan_tls_outcome(pl, 0, MTASTS_RESULT_STS_POLICY_INVALID,
+	                                &report),
+	        MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_plan_tls_outcome(pl, 0, 99, NULL),
 	                 MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_plan_verdict(pl, 4), MTASTS_EINVAL);
@@ -722,10 +732,10 @@ START_TEST(plan_testing_none)
 	ck_assert_int_eq(mtasts_plan_verdict(pl, 1), MTASTS_MX_OPPORTUNISTIC);
 	ck_assert_int_eq(mtasts_plan_report_type(pl, 1),
 	                 MTASTS_RESULT_VALIDATION_FAILURE);
-	ck_assert_int_eq(mtasts_plan_tls_outcome(
-	                         pl, 0, MTASTS_RESULT_CERTIFICATE_NOT_TRUSTED,
-	                         &report),
-	                 1);
+	ck_assert_int_eq(
+	        mtasts_plan_tls_outcome(
+	                pl, 0, MTASTS_RESULT_CERTIFICATE_NOT_TRUSTED, &report),
+	        1);
 	ck_assert_int_eq(report, MTASTS_RESULT_CERTIFICATE_NOT_TRUSTED);
 	ck_assert_int_eq(mtasts_plan_deliverable(pl), 1);
 	mtasts_plan_free(pl);
@@ -736,10 +746,10 @@ START_TEST(plan_testing_none)
 	ck_assert_int_eq(mtasts_plan_verdict(pl, 1), MTASTS_MX_OPPORTUNISTIC);
 	ck_assert_int_eq(mtasts_plan_report_type(pl, 1), 0);
 	ck_assert_uint_eq(mtasts_plan_pattern(pl, 0), MTASTS_NO_INDEX);
-	ck_assert_int_eq(mtasts_plan_tls_outcome(
-	                         pl, 1, MTASTS_RESULT_STARTTLS_NOT_SUPPORTED,
-	                         &report),
-	                 1);
+	ck_assert_int_eq(
+	        mtasts_plan_tls_outcome(
+	                pl, 1, MTASTS_RESULT_STARTTLS_NOT_SUPPORTED, &report),
+	        1);
 	ck_assert_int_eq(report, 0);
 	mtasts_plan_free(pl);
 
@@ -783,8 +793,8 @@ START_TEST(txt_state_from_status)
 	static const int absent[] = { MTASTS_ENORECORD, MTASTS_EMULTIPLE,
 		                      MTASTS_ESYNTAX,   MTASTS_EID,
 		                      MTASTS_EVERSION,  MTASTS_ETOOLARGE };
-	static const int tempfail[] = { MTASTS_EDNS, MTASTS_ENOMEM, MTASTS_EINVAL,
-		                        MTASTS_ENOTSUP };
+	static const int tempfail[] = { MTASTS_EDNS, MTASTS_ENOMEM,
+		                        MTASTS_EINVAL, MTASTS_ENOTSUP };
 	size_t i;
 
 	ck_assert_int_eq(mtasts_txt_state_from_status(MTASTS_OK),
@@ -813,7 +823,8 @@ START_TEST(names_and_values)
 	ck_assert_str_eq(mtasts_cache_action_name(MTASTS_ACTION_USE), "use");
 	ck_assert_str_eq(mtasts_cache_action_name(MTASTS_ACTION_REFRESH),
 	                 "refresh");
-	ck_assert_str_eq(mtasts_cache_action_name(MTASTS_ACTION_FETCH), "fetch");
+	ck_assert_str_eq(mtasts_cache_action_name(MTASTS_ACTION_FETCH),
+	                 "fetch");
 	ck_assert_str_eq(mtasts_cache_action_name(MTASTS_ACTION_LOOKUP),
 	                 "lookup");
 	ck_assert_str_eq(mtasts_cache_action_name(MTASTS_ACTION_NONE), "none");

@@ -122,7 +122,8 @@ main(int argc, char **argv)
 	char *buf;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: corpus-dump policies|records|mx FILE\n");
+		fprintf(stderr,
+		        "usage: corpus-dump policies|records|mx FILE\n");
 		return 2;
 	}
 	buf = slurp(argv[2], &len);

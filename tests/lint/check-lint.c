@@ -18,7 +18,7 @@
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Policy texts: version, mode, the mx lines, max_age (LF line ends). */
-#define POL(mode, age, mx) \
+#define POL(mode, age, mx)                                                     \
 	"version: STSv1\nmode: " mode "\n" mx "max_age: " age "\n"
 #define ENF(mx) POL("enforce", "604800", mx)
 #define TST(mx) POL("testing", "604800", mx)
@@ -43,11 +43,11 @@ static mtasts_policy *
 policy_from(const char *text)
 {
 	mtasts_policy *p = NULL;
-	int st = mtasts_policy_parse(&p, text, strlen(text), MTASTS_PARSE_DEFAULT,
-	                             NULL);
+	int st = mtasts_policy_parse(&p, text, strlen(text),
+	                             MTASTS_PARSE_DEFAULT, NULL);
 
-	ck_assert_msg(st == MTASTS_OK, "test policy does not parse (%d): %s", st,
-	              text);
+	ck_assert_msg(st == MTASTS_OK, "test policy does not parse (%d): %s",
+	              st, text);
 	ck_assert_ptr_nonnull(p);
 	return p;
 }
@@ -155,11 +155,12 @@ check_invariants(const mtasts_diag *d)
 		const unsigned char *c;
 
 		ck_assert_ptr_nonnull(msg);
-		ck_assert_msg(msg[0] != '\0', "empty message for code %d", code);
+		ck_assert_msg(msg[0] != '\0', "empty message for code %d",
+		              code);
 		for (c = (const unsigned char *)msg; *c; c++)
 			ck_assert_msg(*c >= 0x20 && *c <= 0x7e,
-			              "code %d: byte 0x%02x in message \"%s\"", code,
-			              *c, msg);
+			              "code %d: byte 0x%02x in message \"%s\"",
+			              code, *c, msg);
 		if (!is_lint_code(code))
 			continue;
 		ck_assert_uint_eq(mtasts_diag_line(d, i), 0);
@@ -170,8 +171,8 @@ check_invariants(const mtasts_diag *d)
 		if (code != MTASTS_D_LINT_MX_UNCOVERED &&
 		    code != MTASTS_D_LINT_NO_RECORD &&
 		    code != MTASTS_D_LINT_ID_UNCHANGED)
-			ck_assert_msg(sev != ERR, "code %d reported as an error",
-			              code);
+			ck_assert_msg(sev != ERR,
+			              "code %d reported as an error", code);
 	}
 }
 
@@ -187,8 +188,9 @@ expect_code(const mtasts_diag *d, int code, int n, int severity)
 	for (i = 0; i < mtasts_diag_count(d); i++)
 		if (mtasts_diag_code(d, i) == code)
 			ck_assert_msg(mtasts_diag_severity(d, i) == severity,
-			              "code %d: expected severity %d, got %d", code,
-			              severity, mtasts_diag_severity(d, i));
+			              "code %d: expected severity %d, got %d",
+			              code, severity,
+			              mtasts_diag_severity(d, i));
 }
 
 /* The list holds exactly these codes, in any order (n entries). */
@@ -198,8 +200,9 @@ expect_exactly(const mtasts_diag *d, const int *codes, size_t n)
 	size_t i;
 	int expected;
 
-	ck_assert_msg(mtasts_diag_count(d) == n, "expected %zu findings, got %zu",
-	              n, mtasts_diag_count(d));
+	ck_assert_msg(mtasts_diag_count(d) == n,
+	              "expected %zu findings, got %zu", n,
+	              mtasts_diag_count(d));
 	for (i = 0; i < n; i++) {
 		size_t j;
 
@@ -208,8 +211,8 @@ expect_exactly(const mtasts_diag *d, const int *codes, size_t n)
 			if (codes[j] == codes[i])
 				expected++;
 		ck_assert_msg(count_code(d, codes[i]) == expected,
-		              "code %d: expected %d, got %d", codes[i], expected,
-		              count_code(d, codes[i]));
+		              "code %d: expected %d, got %d", codes[i],
+		              expected, count_code(d, codes[i]));
 	}
 }
 
@@ -241,35 +244,47 @@ struct lint_case {
 
 #define OK MTASTS_OK
 #define ELINT MTASTS_ELINT
-#define NOMX 0, { NULL }
-#define HOSTS(...) 1, { __VA_ARGS__, NULL }
-#define NOHOSTS 1, { NULL }
+#define NOMX                                                                   \
+	0,                                                                     \
+	{                                                                      \
+		NULL                                                           \
+	}
+#define HOSTS(...)                                                             \
+	1,                                                                     \
+	{                                                                      \
+		__VA_ARGS__, NULL                                              \
+	}
+#define NOHOSTS                                                                \
+	1,                                                                     \
+	{                                                                      \
+		NULL                                                           \
+	}
 
 static const struct lint_case lint_cases[] = {
 	/* 601 lint-mx-uncovered: severity by mode */
 	{ "601 enforce: uncovered MX is an error", ENF(MX1), NULL,
-	  HOSTS("mx1.example.com", "mx2.example.com"), UNSET, UNSET,
-	  601, 1, ERR, ELINT },
+	  HOSTS("mx1.example.com", "mx2.example.com"), UNSET, UNSET, 601, 1,
+	  ERR, ELINT },
 	{ "601 testing: uncovered MX is a warning", TST(MX1), NULL,
-	  HOSTS("mx1.example.com", "mx2.example.com"), UNSET, UNSET,
-	  601, 1, WARN, OK },
+	  HOSTS("mx1.example.com", "mx2.example.com"), UNSET, UNSET, 601, 1,
+	  WARN, OK },
 	{ "601 none: uncovered MX is a note", NON(MX1), NULL,
-	  HOSTS("mx1.example.com", "mx2.example.com"), UNSET, UNSET,
-	  601, 1, NOTE, OK },
+	  HOSTS("mx1.example.com", "mx2.example.com"), UNSET, UNSET, 601, 1,
+	  NOTE, OK },
 	{ "601 none without any pattern: note", NON(""), NULL,
 	  HOSTS("mx1.example.com"), UNSET, UNSET, 601, 1, NOTE, OK },
 	{ "601 one finding per uncovered host", ENF(MX1), NULL,
-	  HOSTS("mx2.example.com", "mx3.example.com", "mx1.example.com"),
-	  UNSET, UNSET, 601, 2, ERR, ELINT },
+	  HOSTS("mx2.example.com", "mx3.example.com", "mx1.example.com"), UNSET,
+	  UNSET, 601, 2, ERR, ELINT },
 	{ "601 near: every host covered", ENF(MX1 MX2), NULL,
-	  HOSTS("mx1.example.com", "mx2.example.com"), UNSET, UNSET,
-	  601, 0, 0, OK },
+	  HOSTS("mx1.example.com", "mx2.example.com"), UNSET, UNSET, 601, 0, 0,
+	  OK },
 	{ "601 near: trailing dot and upper case still match", ENF(MX1 MX2),
 	  NULL, HOSTS("MX1.Example.COM.", "mx2.EXAMPLE.com."), UNSET, UNSET,
 	  601, 0, 0, OK },
 	{ "601 near: wildcard covers one label", ENF(MX("*.example.com")), NULL,
-	  HOSTS("mx1.example.com", "MX2.EXAMPLE.COM."), UNSET, UNSET,
-	  601, 0, 0, OK },
+	  HOSTS("mx1.example.com", "MX2.EXAMPLE.COM."), UNSET, UNSET, 601, 0, 0,
+	  OK },
 	{ "601 wildcard does not cover two labels", ENF(MX("*.example.com")),
 	  NULL, HOSTS("a.b.example.com"), UNSET, UNSET, 601, 1, ERR, ELINT },
 	{ "601 wildcard does not cover the bare domain",
@@ -281,14 +296,16 @@ static const struct lint_case lint_cases[] = {
 	  UNSET, UNSET, 601, 1, ERR, ELINT },
 	{ "601 A-15 implicit MX uncovered (testing)", TST(MX1), "example.com",
 	  NOHOSTS, UNSET, UNSET, 601, 1, WARN, OK },
-	{ "601 A-15 domain set in upper case with a dot", ENF(MX("example.com")),
-	  "Example.COM.", NOHOSTS, UNSET, UNSET, 601, 0, 0, OK },
+	{ "601 A-15 domain set in upper case with a dot",
+	  ENF(MX("example.com")), "Example.COM.", NOHOSTS, UNSET, UNSET, 601, 0,
+	  0, OK },
 	{ "601 empty MX list without domain checks nothing", ENF(MX1), NULL,
 	  NOHOSTS, UNSET, UNSET, 601, 0, 0, OK },
-	{ "601 set_mx_hosts never called", ENF(MX1), "example.com", NOMX,
-	  UNSET, UNSET, 601, 0, 0, OK },
+	{ "601 set_mx_hosts never called", ENF(MX1), "example.com", NOMX, UNSET,
+	  UNSET, 601, 0, 0, OK },
 	{ "601 the domain is no MX host when MX records exist", ENF(MX1),
-	  "example.com", HOSTS("mx1.example.com"), UNSET, UNSET, 601, 0, 0, OK },
+	  "example.com", HOSTS("mx1.example.com"), UNSET, UNSET, 601, 0, 0,
+	  OK },
 
 	/* 602 lint-pattern-unused */
 	{ "602 stale pattern", ENF(MX1 MX("old.example.com")), NULL,
@@ -302,8 +319,8 @@ static const struct lint_case lint_cases[] = {
 	  HOSTS("mx1.example.com"), UNSET, UNSET, 602, 0, 0, OK },
 	{ "602 wildcard matching only a deeper host", ENF(MX("*.example.com")),
 	  NULL, HOSTS("a.b.example.com"), UNSET, UNSET, 602, 1, WARN, ELINT },
-	{ "602 A-15 pattern unused by the implicit MX", ENF(MX1),
-	  "example.com", NOHOSTS, UNSET, UNSET, 602, 1, WARN, ELINT },
+	{ "602 A-15 pattern unused by the implicit MX", ENF(MX1), "example.com",
+	  NOHOSTS, UNSET, UNSET, 602, 1, WARN, ELINT },
 	{ "602 near: A-15 implicit MX uses the pattern", ENF(MX("example.com")),
 	  "example.com", NOHOSTS, UNSET, UNSET, 602, 0, 0, OK },
 	{ "602 empty MX list without domain checks nothing", ENF(MX1), NULL,
@@ -314,12 +331,12 @@ static const struct lint_case lint_cases[] = {
 	  HOSTS("mx1.example.com"), UNSET, UNSET, 602, 1, WARN, OK },
 
 	/* 603 lint-wildcard-suffix (S-08) */
-	{ "603 *.com", ENF(MX("*.com")), NULL, NOMX, UNSET, UNSET,
-	  603, 1, WARN, OK },
-	{ "603 *.co.uk", ENF(MX("*.co.uk")), NULL, NOMX, UNSET, UNSET,
-	  603, 1, WARN, OK },
-	{ "603 *.uk", TST(MX("*.uk")), NULL, NOMX, UNSET, UNSET,
-	  603, 1, WARN, OK },
+	{ "603 *.com", ENF(MX("*.com")), NULL, NOMX, UNSET, UNSET, 603, 1, WARN,
+	  OK },
+	{ "603 *.co.uk", ENF(MX("*.co.uk")), NULL, NOMX, UNSET, UNSET, 603, 1,
+	  WARN, OK },
+	{ "603 *.uk", TST(MX("*.uk")), NULL, NOMX, UNSET, UNSET, 603, 1, WARN,
+	  OK },
 	{ "603 *.COM (patterns are case-insensitive)", ENF(MX("*.COM")), NULL,
 	  NOMX, UNSET, UNSET, 603, 1, WARN, OK },
 	{ "603 near: *.example.com", ENF(MX("*.example.com")), NULL, NOMX,
@@ -330,26 +347,26 @@ static const struct lint_case lint_cases[] = {
 	  NOMX, UNSET, UNSET, 603, 0, 0, OK },
 
 	/* 604 lint-single-label */
-	{ "604 localhost", ENF(MX("localhost")), NULL, NOMX, UNSET, UNSET,
-	  604, 1, WARN, OK },
-	{ "604 LOCALHOST", TST(MX("LOCALHOST")), NULL, NOMX, UNSET, UNSET,
-	  604, 1, WARN, OK },
+	{ "604 localhost", ENF(MX("localhost")), NULL, NOMX, UNSET, UNSET, 604,
+	  1, WARN, OK },
+	{ "604 LOCALHOST", TST(MX("LOCALHOST")), NULL, NOMX, UNSET, UNSET, 604,
+	  1, WARN, OK },
 	{ "604 one per single-label pattern", ENF(MX("mail") MX1 MX("mx")),
 	  NULL, NOMX, UNSET, UNSET, 604, 2, WARN, OK },
-	{ "604 near: a.com", ENF(MX("a.com")), NULL, NOMX, UNSET, UNSET,
-	  604, 0, 0, OK },
+	{ "604 near: a.com", ENF(MX("a.com")), NULL, NOMX, UNSET, UNSET, 604, 0,
+	  0, OK },
 	{ "604 near: *.example.com", ENF(MX("*.example.com")), NULL, NOMX,
 	  UNSET, UNSET, 604, 0, 0, OK },
 
 	/* 605 lint-ip-address */
-	{ "605 192.0.2.1", ENF(MX("192.0.2.1")), NULL, NOMX, UNSET, UNSET,
-	  605, 1, WARN, OK },
+	{ "605 192.0.2.1", ENF(MX("192.0.2.1")), NULL, NOMX, UNSET, UNSET, 605,
+	  1, WARN, OK },
 	{ "605 10.0.0.25 next to a host", ENF(MX1 MX("10.0.0.25")), NULL, NOMX,
 	  UNSET, UNSET, 605, 1, WARN, OK },
 	{ "605 near: 192.0.2.1.example", ENF(MX("192.0.2.1.example")), NULL,
 	  NOMX, UNSET, UNSET, 605, 0, 0, OK },
-	{ "605 near: mx1.example.com", ENF(MX1), NULL, NOMX, UNSET, UNSET,
-	  605, 0, 0, OK },
+	{ "605 near: mx1.example.com", ENF(MX1), NULL, NOMX, UNSET, UNSET, 605,
+	  0, 0, OK },
 
 	/* 606 lint-max-age-short: below 86400, not for none */
 	{ "606 testing 86399", POL("testing", "86399", MX1), NULL, NOMX, UNSET,
@@ -409,10 +426,10 @@ static const struct lint_case lint_cases[] = {
 	  OK },
 
 	/* 612 lint-no-tlsrpt: warning, not for none, needs set_tlsrpt */
-	{ "612 enforce, no TLSRPT", ENF(MX1), NULL, NOMX, UNSET, SET_NULL,
-	  612, 1, WARN, OK },
-	{ "612 testing, no TLSRPT", TST(MX1), NULL, NOMX, UNSET, SET_NULL,
-	  612, 1, WARN, OK },
+	{ "612 enforce, no TLSRPT", ENF(MX1), NULL, NOMX, UNSET, SET_NULL, 612,
+	  1, WARN, OK },
+	{ "612 testing, no TLSRPT", TST(MX1), NULL, NOMX, UNSET, SET_NULL, 612,
+	  1, WARN, OK },
 	{ "612 near: none, no TLSRPT", NON(""), NULL, NOMX, UNSET, SET_NULL,
 	  612, 0, 0, OK },
 	{ "612 near: TLSRPT published", ENF(MX1), NULL, NOMX, UNSET, SET_VALID,
@@ -421,10 +438,10 @@ static const struct lint_case lint_cases[] = {
 	  UNSET, 612, 0, 0, OK },
 
 	/* 613 lint-no-record: error, note for none, needs set_record */
-	{ "613 enforce, no record", ENF(MX1), NULL, NOMX, SET_NULL, UNSET,
-	  613, 1, ERR, ELINT },
-	{ "613 testing, no record", TST(MX1), NULL, NOMX, SET_NULL, UNSET,
-	  613, 1, ERR, ELINT },
+	{ "613 enforce, no record", ENF(MX1), NULL, NOMX, SET_NULL, UNSET, 613,
+	  1, ERR, ELINT },
+	{ "613 testing, no record", TST(MX1), NULL, NOMX, SET_NULL, UNSET, 613,
+	  1, ERR, ELINT },
 	{ "613 none, no record: note", NON(""), NULL, NOMX, SET_NULL, UNSET,
 	  613, 1, NOTE, OK },
 	{ "613 near: record published", ENF(MX1), NULL, NOMX, SET_VALID, UNSET,
@@ -436,8 +453,8 @@ static const struct lint_case lint_cases[] = {
 	{ "615 *.<domain>", ENF(MX("*.example.com")), "example.com", NOMX,
 	  UNSET, UNSET, 615, 1, NOTE, OK },
 	{ "615 domain in upper case with a trailing dot",
-	  ENF(MX("*.example.com")), "EXAMPLE.com.", NOMX, UNSET, UNSET,
-	  615, 1, NOTE, OK },
+	  ENF(MX("*.example.com")), "EXAMPLE.com.", NOMX, UNSET, UNSET, 615, 1,
+	  NOTE, OK },
 	{ "615 pattern in upper case", ENF(MX("*.Example.COM")), "example.com",
 	  NOMX, UNSET, UNSET, 615, 1, NOTE, OK },
 	{ "615 near: domain not set", ENF(MX("*.example.com")), NULL, NOMX,
@@ -448,31 +465,30 @@ static const struct lint_case lint_cases[] = {
 	  "example.com", NOMX, UNSET, UNSET, 615, 0, 0, OK },
 	{ "615 near: wildcard above the domain", ENF(MX("*.example.com")),
 	  "mail.example.com", NOMX, UNSET, UNSET, 615, 0, 0, OK },
-	{ "615 near: exact patterns in the domain",
-	  ENF(MX("example.com") MX1), "example.com", NOMX, UNSET, UNSET,
-	  615, 0, 0, OK },
+	{ "615 near: exact patterns in the domain", ENF(MX("example.com") MX1),
+	  "example.com", NOMX, UNSET, UNSET, 615, 0, 0, OK },
 
 	/* 616 lint-mx-duplicate */
-	{ "616 same pattern twice", ENF(MX1 MX1), NULL, NOMX, UNSET, UNSET,
-	  616, 1, NOTE, OK },
+	{ "616 same pattern twice", ENF(MX1 MX1), NULL, NOMX, UNSET, UNSET, 616,
+	  1, NOTE, OK },
 	{ "616 same pattern in another case",
 	  ENF(MX("MX1.example.com") MX("mx1.EXAMPLE.com")), NULL, NOMX, UNSET,
 	  UNSET, 616, 1, NOTE, OK },
-	{ "616 same wildcard twice", ENF(MX("*.example.com") MX("*.example.com")),
-	  NULL, NOMX, UNSET, UNSET, 616, 1, NOTE, OK },
-	{ "616 near: two patterns", ENF(MX1 MX2), NULL, NOMX, UNSET, UNSET,
-	  616, 0, 0, OK },
+	{ "616 same wildcard twice",
+	  ENF(MX("*.example.com") MX("*.example.com")), NULL, NOMX, UNSET,
+	  UNSET, 616, 1, NOTE, OK },
+	{ "616 near: two patterns", ENF(MX1 MX2), NULL, NOMX, UNSET, UNSET, 616,
+	  0, 0, OK },
 	{ "616 near: wildcard and its base",
 	  ENF(MX("*.example.com") MX("example.com")), NULL, NOMX, UNSET, UNSET,
 	  616, 0, 0, OK },
 
 	/* 617 lint-mx-redundant */
 	{ "617 exact pattern covered by a wildcard",
-	  ENF(MX1 MX("*.example.com")), NULL, NOMX, UNSET, UNSET,
-	  617, 1, NOTE, OK },
-	{ "617 one per covered pattern",
-	  ENF(MX("*.example.com") MX1 MX2), NULL, NOMX, UNSET, UNSET,
-	  617, 2, NOTE, OK },
+	  ENF(MX1 MX("*.example.com")), NULL, NOMX, UNSET, UNSET, 617, 1, NOTE,
+	  OK },
+	{ "617 one per covered pattern", ENF(MX("*.example.com") MX1 MX2), NULL,
+	  NOMX, UNSET, UNSET, 617, 2, NOTE, OK },
 	{ "617 near: wildcard covers one label only",
 	  ENF(MX("mx1.mail.example.com") MX("*.example.com")), NULL, NOMX,
 	  UNSET, UNSET, 617, 0, 0, OK },
@@ -529,12 +545,12 @@ START_TEST(lint_codes)
 	st = mtasts_lint_policy(l, p, d);
 	check_invariants(d);
 	ck_assert_msg(count_code(d, c->code) == c->count,
-	              "%s: code %d expected %d time(s), got %d", c->name, c->code,
-	              c->count, count_code(d, c->code));
+	              "%s: code %d expected %d time(s), got %d", c->name,
+	              c->code, c->count, count_code(d, c->code));
 	if (c->count > 0)
 		expect_code(d, c->code, c->count, c->severity);
-	ck_assert_msg(st == c->status, "%s: status %d, expected %d", c->name, st,
-	              c->status);
+	ck_assert_msg(st == c->status, "%s: status %d, expected %d", c->name,
+	              st, c->status);
 	/* only lint findings are appended */
 	{
 		size_t i;
@@ -608,8 +624,8 @@ START_TEST(exact_findings)
 	ck_assert_int_eq(mtasts_lint_set_tlsrpt(l, NULL), MTASTS_OK);
 	p = policy_from(POL("enforce", "3600",
 	                    MX("*.com") MX("localhost") MX("192.0.2.1")
-	                    MX("*.example.com") MX("mx1.example.com")
-	                    MX("mx1.example.com")));
+	                            MX("*.example.com") MX("mx1.example.com")
+	                                    MX("mx1.example.com")));
 	ck_assert_int_eq(mtasts_lint_policy(l, p, d), MTASTS_ELINT);
 	check_invariants(d);
 	/*
@@ -637,7 +653,8 @@ START_TEST(exact_findings)
 	{
 		static const char *const other[] = { "mx.example.net" };
 
-		ck_assert_int_eq(mtasts_lint_set_mx_hosts(l, other, 1), MTASTS_OK);
+		ck_assert_int_eq(mtasts_lint_set_mx_hosts(l, other, 1),
+		                 MTASTS_OK);
 	}
 	ck_assert_int_eq(mtasts_lint_policy(l, p, d), MTASTS_ELINT);
 	check_invariants(d);
@@ -735,8 +752,8 @@ static const struct id_case id_cases[] = {
 	  POL("none", "604800", MX1 MX2), OLD_ID, 0, 1 },
 	{ "max_age changed, same id", ENF(MX1 MX2),
 	  POL("enforce", "1209600", MX1 MX2), OLD_ID, 0, 1 },
-	{ "mx added, same id", ENF(MX1 MX2),
-	  ENF(MX1 MX2 MX("mx3.example.com")), OLD_ID, 0, 1 },
+	{ "mx added, same id", ENF(MX1 MX2), ENF(MX1 MX2 MX("mx3.example.com")),
+	  OLD_ID, 0, 1 },
 	{ "mx removed, same id", ENF(MX1 MX2), ENF(MX1), OLD_ID, 0, 1 },
 	{ "mx replaced by a wildcard, same id", ENF(MX1 MX2),
 	  ENF(MX("*.example.com")), OLD_ID, 0, 1 },
@@ -756,7 +773,8 @@ static const struct id_case id_cases[] = {
 	  "version: STSv1\r\nmode: enforce\r\nmx: mx1.example.com\r\n"
 	  "max_age: 000604800\r\n",
 	  OLD_ID, 1, 0 },
-	{ "changed policy with a new id", ENF(MX1 MX2), TST(MX1), NEW_ID, 0, 0 },
+	{ "changed policy with a new id", ENF(MX1 MX2), TST(MX1), NEW_ID, 0,
+	  0 },
 	{ "changed policy, record not set: previous id checked", ENF(MX1 MX2),
 	  TST(MX1), NULL, 0, 1 },
 	{ "equivalent policy, record not set", ENF(MX1 MX2), ENF(MX2 MX1), NULL,
@@ -773,7 +791,8 @@ START_TEST(id_unchanged)
 	mtasts_diag *d = diag_new();
 	int st;
 
-	ck_assert_int_eq(mtasts_lint_set_previous(l, prev, prev_rec), MTASTS_OK);
+	ck_assert_int_eq(mtasts_lint_set_previous(l, prev, prev_rec),
+	                 MTASTS_OK);
 	if (c->record_id != NULL) {
 		mtasts_record *r = record_with_id(c->record_id);
 
@@ -805,8 +824,9 @@ END_TEST
 START_TEST(printable_messages)
 {
 	static const char *const hosts[] = {
-		"mx\x01.example.com", "m\xc3\xa9x.example.com", "tab\there.example",
-		"del\x7f.example", "nl\n.example", "\xff\xfe",
+		"mx\x01.example.com", "m\xc3\xa9x.example.com",
+		"tab\there.example",  "del\x7f.example",
+		"nl\n.example",       "\xff\xfe",
 	};
 	mtasts_lint *l = lint_new();
 	mtasts_policy *p = policy_from(ENF(MX1));
@@ -831,16 +851,16 @@ END_TEST
 START_TEST(policy_text)
 {
 	static const char bad_mode[] =
-		"version: STSv1\nmode: Enforce\nmx: mx1.example.com\nmax_age: 60\n";
+	        "version: STSv1\nmode: Enforce\nmx: mx1.example.com\nmax_age: 60\n";
 	static const char too_old[] =
-		"version: STSv1\nmode: testing\nmx: mx1.example.com\n"
-		"max_age: 31557601\n";
+	        "version: STSv1\nmode: testing\nmx: mx1.example.com\n"
+	        "max_age: 31557601\n";
 	static const char bad_mx[] =
-		"version: STSv1\nmode: enforce\nmx: mx1.example.com.\nmax_age: 60\n";
+	        "version: STSv1\nmode: enforce\nmx: mx1.example.com.\nmax_age: 60\n";
 	static const char good[] = TST(MX1);
 	static const char lenient[] =
-		"version: STSv1\nMode: testing\nmx: mx1.example.com\n"
-		"max_age: 604800\n";
+	        "version: STSv1\nMode: testing\nmx: mx1.example.com\n"
+	        "max_age: 604800\n";
 	static const char *const hosts[] = { "mx2.example.com" };
 	mtasts_lint *l = lint_new();
 	mtasts_diag *d = diag_new();
@@ -852,7 +872,8 @@ START_TEST(policy_text)
 	ck_assert_int_eq(mtasts_lint_set_mx_hosts(l, hosts, 1), MTASTS_OK);
 
 	/* does not parse: the parse status and its diagnostics, no lint */
-	ck_assert_int_eq(mtasts_lint_policy_text(l, bad_mode, sizeof(bad_mode) - 1,
+	ck_assert_int_eq(mtasts_lint_policy_text(l, bad_mode,
+	                                         sizeof(bad_mode) - 1,
 	                                         MTASTS_PARSE_DEFAULT, d),
 	                 MTASTS_EMODE);
 	ck_assert_int_eq(count_code(d, MTASTS_D_POLICY_MODE_INVALID), 1);
@@ -862,7 +883,8 @@ START_TEST(policy_text)
 	check_invariants(d);
 	mtasts_diag_clear(d);
 
-	ck_assert_int_eq(mtasts_lint_policy_text(l, too_old, sizeof(too_old) - 1,
+	ck_assert_int_eq(mtasts_lint_policy_text(l, too_old,
+	                                         sizeof(too_old) - 1,
 	                                         MTASTS_PARSE_DEFAULT, d),
 	                 MTASTS_EMAXAGE);
 	ck_assert_int_eq(count_code(d, MTASTS_D_POLICY_MAX_AGE_RANGE), 1);
@@ -879,8 +901,9 @@ START_TEST(policy_text)
 	mtasts_diag_clear(d);
 
 	/* empty text: the parse's status */
-	ck_assert_int_eq(mtasts_lint_policy_text(l, "", 0, MTASTS_PARSE_DEFAULT, d),
-	                 MTASTS_ESYNTAX);
+	ck_assert_int_eq(
+	        mtasts_lint_policy_text(l, "", 0, MTASTS_PARSE_DEFAULT, d),
+	        MTASTS_ESYNTAX);
 	ck_assert_int_eq(count_code(d, MTASTS_D_EMPTY), 1);
 	mtasts_diag_clear(d);
 
@@ -905,18 +928,18 @@ START_TEST(policy_text)
 	{
 		mtasts_lint *empty = lint_new();
 
-		ck_assert_int_eq(mtasts_lint_policy_text(empty, good,
-		                                         sizeof(good) - 1,
-		                                         MTASTS_PARSE_DEFAULT, d),
-		                 MTASTS_OK);
+		ck_assert_int_eq(
+		        mtasts_lint_policy_text(empty, good, sizeof(good) - 1,
+		                                MTASTS_PARSE_DEFAULT, d),
+		        MTASTS_OK);
 		expect_code(d, 610, 1, NOTE);
 		ck_assert_uint_eq(mtasts_diag_count(d), 1);
 		mtasts_diag_clear(d);
 
 		/* lenient: parse warning first, then the lint findings */
-		ck_assert_int_eq(mtasts_lint_policy_text(empty, lenient,
-		                                         sizeof(lenient) - 1,
-		                                         MTASTS_PARSE_LENIENT, d),
+		ck_assert_int_eq(mtasts_lint_policy_text(
+		                         empty, lenient, sizeof(lenient) - 1,
+		                         MTASTS_PARSE_LENIENT, d),
 		                 MTASTS_OK);
 		a = index_of(d, MTASTS_D_POLICY_NAME_CASE);
 		b = index_of(d, 610);
@@ -927,9 +950,9 @@ START_TEST(policy_text)
 		mtasts_diag_clear(d);
 
 		/* the same text is not a testing policy without the flag */
-		ck_assert_int_eq(mtasts_lint_policy_text(empty, lenient,
-		                                         sizeof(lenient) - 1,
-		                                         MTASTS_PARSE_DEFAULT, d),
+		ck_assert_int_eq(mtasts_lint_policy_text(
+		                         empty, lenient, sizeof(lenient) - 1,
+		                         MTASTS_PARSE_DEFAULT, d),
 		                 MTASTS_EMODE);
 		ck_assert_int_eq(count_code(d, 610), 0);
 		mtasts_diag_clear(d);
@@ -940,12 +963,12 @@ START_TEST(policy_text)
 	ck_assert_int_eq(mtasts_lint_policy_text(NULL, good, sizeof(good) - 1,
 	                                         MTASTS_PARSE_DEFAULT, d),
 	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_lint_policy_text(l, NULL, 5, MTASTS_PARSE_DEFAULT,
-	                                         d),
-	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_lint_policy_text(l, good, sizeof(good) - 1, 0x80u,
-	                                         d),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_lint_policy_text(l, NULL, 5, MTASTS_PARSE_DEFAULT, d),
+	        MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_lint_policy_text(l, good, sizeof(good) - 1, 0x80u, d),
+	        MTASTS_EINVAL);
 	for (i = 0; i < mtasts_diag_count(d); i++)
 		ck_assert(!is_lint_code(mtasts_diag_code(d, i)));
 
@@ -962,12 +985,18 @@ START_TEST(arguments)
 	static const char *const null_entry[] = { "mx1.example.com", NULL };
 	static const char *const empty_entry[] = { "mx1.example.com", "" };
 	static const char *const bad_domains[] = {
-		"", "*.example.com", "a..b", "bad_name", ".example.com",
-		"example.com..", "exa mple.com", "ex\xc3\xa4mple.com",
+		"",
+		"*.example.com",
+		"a..b",
+		"bad_name",
+		".example.com",
+		"example.com..",
+		"exa mple.com",
+		"ex\xc3\xa4mple.com",
 	};
 	static const char *const good_domains[] = {
-		"example.com", "example.com.", "Example.COM", "mta-sts1.example",
-		"localhost",
+		"example.com",      "example.com.", "Example.COM",
+		"mta-sts1.example", "localhost",
 	};
 	mtasts_lint *l = lint_new();
 	mtasts_policy *p = policy_from(ENF(MX1));
@@ -1082,7 +1111,8 @@ START_TEST(replacing_settings)
 	ck_assert_int_eq(mtasts_lint_set_domain(l, "bad_name"), MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_lint_policy(l, wild, d), MTASTS_ELINT);
 	expect_code(d, 615, 1, NOTE);
-	expect_code(d, 601, 1, ERR); /* *.example.com does not cover example.com */
+	expect_code(d, 601, 1,
+	            ERR); /* *.example.com does not cover example.com */
 	mtasts_diag_clear(d);
 
 	/* the previous policy: replaced by a second call */
@@ -1090,7 +1120,8 @@ START_TEST(replacing_settings)
 		mtasts_record *r = record_with_id(OLD_ID);
 		mtasts_policy *other = policy_from(TST(MX1));
 
-		ck_assert_int_eq(mtasts_lint_set_previous(l, other, r), MTASTS_OK);
+		ck_assert_int_eq(mtasts_lint_set_previous(l, other, r),
+		                 MTASTS_OK);
 		ck_assert_int_eq(mtasts_lint_policy(l, p, d), MTASTS_ELINT);
 		expect_code(d, 614, 1, ERR);
 		mtasts_diag_clear(d);
@@ -1131,12 +1162,13 @@ START_TEST(inputs_are_copied)
 	ck_assert_ptr_nonnull(hosts[1]);
 
 	ck_assert_int_eq(mtasts_lint_set_domain(l, domain), MTASTS_OK);
-	ck_assert_int_eq(mtasts_lint_set_mx_hosts(l, (const char *const *)hosts,
-	                                          2),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_lint_set_mx_hosts(l, (const char *const *)hosts, 2),
+	        MTASTS_OK);
 	ck_assert_int_eq(mtasts_lint_set_record(l, r), MTASTS_OK);
 	ck_assert_int_eq(mtasts_lint_set_tlsrpt(l, t), MTASTS_OK);
-	ck_assert_int_eq(mtasts_lint_set_previous(l, prev, prev_rec), MTASTS_OK);
+	ck_assert_int_eq(mtasts_lint_set_previous(l, prev, prev_rec),
+	                 MTASTS_OK);
 
 	memset(domain, 'x', sizeof(domain) - 1);
 	domain[sizeof(domain) - 1] = '\0';
@@ -1168,10 +1200,10 @@ END_TEST
 /* One context, many policies; linting does not change the context. */
 START_TEST(context_reusable)
 {
-	static const char *const hosts[] = { "mx1.example.com", "mx2.example.com",
-		                             NULL };
-	mtasts_lint *l = lint_from_case("example.com", 1, hosts, SET_VALID,
-	                                SET_VALID);
+	static const char *const hosts[] = { "mx1.example.com",
+		                             "mx2.example.com", NULL };
+	mtasts_lint *l =
+	        lint_from_case("example.com", 1, hosts, SET_VALID, SET_VALID);
 	mtasts_policy *good = policy_from(ENF(MX1 MX2));
 	mtasts_policy *bad = policy_from(ENF(MX1));
 	mtasts_policy *none = policy_from(NON(""));
@@ -1219,7 +1251,8 @@ static const struct equiv_case equiv_cases[] = {
 	  "mx: mx1.example.com\r\nmax_age: 604800\r\nmode: enforce\r\n"
 	  "version: STSv1\r\n",
 	  1 },
-	{ "max_age leading zeros", ENF(MX1), POL("enforce", "0604800", MX1), 1 },
+	{ "max_age leading zeros", ENF(MX1), POL("enforce", "0604800", MX1),
+	  1 },
 	{ "extensions in another order", ENF(MX1) "x-a: 1\nx-b: 2\n",
 	  ENF(MX1) "x-b: 2\nx-a: 1\n", 1 },
 	{ "none without mx", NON(""), NON(""), 1 },
@@ -1236,7 +1269,8 @@ static const struct equiv_case equiv_cases[] = {
 	{ "extension added", ENF(MX1), ENF(MX1) "x-a: 1\n", 0 },
 	{ "extension value differs", ENF(MX1) "x-a: 1\n", ENF(MX1) "x-a: 2\n",
 	  0 },
-	{ "extension name differs", ENF(MX1) "x-a: 1\n", ENF(MX1) "x-b: 1\n", 0 },
+	{ "extension name differs", ENF(MX1) "x-a: 1\n", ENF(MX1) "x-b: 1\n",
+	  0 },
 	{ "extension values swapped", ENF(MX1) "x-a: 1\nx-b: 2\n",
 	  ENF(MX1) "x-a: 2\nx-b: 1\n", 0 },
 	{ "one extension more", ENF(MX1) "x-a: 1\n",
@@ -1270,7 +1304,7 @@ END_TEST
 
 /* ---- mtasts_id_next() -------------------------------------------------------------- */
 
-#define NOW INT64_C(1700000000)   /* 2023-11-14T22:13:20Z */
+#define NOW INT64_C(1700000000) /* 2023-11-14T22:13:20Z */
 #define NOW_ID "20231114221320"
 #define NEXT_ID "20231114221321"
 
@@ -1282,20 +1316,22 @@ START_TEST(id_next)
 	char buf[MTASTS_ID_MAX_LEN + 1];
 	char big[64];
 	char ref[32];
-	static const char long_id[] = "abcdefghijklmnopqrstuvwxyz0123456"; /* 33 */
+	static const char long_id[] =
+	        "abcdefghijklmnopqrstuvwxyz0123456"; /* 33 */
 
 	/* arguments */
 	ck_assert_int_eq(mtasts_id_next(NULL, sizeof(buf), NULL, NULL, p, NOW),
 	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_id_next(buf, MTASTS_ID_MAX_LEN, NULL, NULL, p,
-	                                NOW),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_id_next(buf, MTASTS_ID_MAX_LEN, NULL, NULL, p, NOW),
+	        MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_id_next(buf, 15, "abc", p, same, NOW),
 	                 MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_id_next(buf, 0, NULL, NULL, p, NOW),
 	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), NULL, NULL, NULL, NOW),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_id_next(buf, sizeof(buf), NULL, NULL, NULL, NOW),
+	        MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), "abc", p, NULL, NOW),
 	                 MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), NULL, NULL, p, -1),
@@ -1303,9 +1339,9 @@ START_TEST(id_next)
 	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), NULL, NULL, p,
 	                                INT64_C(253402300800)),
 	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), "abc", p, same,
-	                                INT64_MIN),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_id_next(buf, sizeof(buf), "abc", p, same, INT64_MIN),
+	        MTASTS_EINVAL);
 
 	/* range ends */
 	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), NULL, NULL, p, 0), 1);
@@ -1323,18 +1359,21 @@ START_TEST(id_next)
 	ck_assert_int_eq(mtasts_id_from_time(ref, sizeof(ref), NOW),
 	                 MTASTS_ID_TIME_LEN);
 	ck_assert_str_eq(ref, NOW_ID);
-	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), NULL, NULL, p, NOW), 1);
+	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), NULL, NULL, p, NOW),
+	                 1);
 	ck_assert_str_eq(buf, NOW_ID);
-	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), NULL, p, same, NOW), 1);
+	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), NULL, p, same, NOW),
+	                 1);
 	ck_assert_str_eq(buf, NOW_ID);
 	ck_assert_int_eq(mtasts_id_check(buf), MTASTS_OK);
 
 	/* equivalent and a valid old id: kept */
 	memset(buf, '#', sizeof(buf));
-	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), "abc123", p, same, NOW),
-	                 0);
+	ck_assert_int_eq(
+	        mtasts_id_next(buf, sizeof(buf), "abc123", p, same, NOW), 0);
 	ck_assert_str_eq(buf, "abc123");
-	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), "abc123", p, p, NOW), 0);
+	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), "abc123", p, p, NOW),
+	                 0);
 	ck_assert_str_eq(buf, "abc123");
 	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), NOW_ID, p, same, NOW),
 	                 0);
@@ -1345,7 +1384,8 @@ START_TEST(id_next)
 	                                same, NOW),
 	                 0);
 	ck_assert_str_eq(buf, "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345");
-	ck_assert_int_eq(mtasts_id_next(big, sizeof(big), "Z9", p, same, NOW), 0);
+	ck_assert_int_eq(mtasts_id_next(big, sizeof(big), "Z9", p, same, NOW),
+	                 0);
 	ck_assert_str_eq(big, "Z9");
 
 	/* changed: a new id */
@@ -1354,27 +1394,27 @@ START_TEST(id_next)
 	                 1);
 	ck_assert_str_eq(buf, NOW_ID);
 	/* no old policy: nothing to be equivalent to */
-	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), "abc123", NULL, p, NOW),
-	                 1);
+	ck_assert_int_eq(
+	        mtasts_id_next(buf, sizeof(buf), "abc123", NULL, p, NOW), 1);
 	ck_assert_str_eq(buf, NOW_ID);
 	/* changed within the same second: the next second's id */
-	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), NOW_ID, p, changed,
-	                                NOW),
-	                 1);
+	ck_assert_int_eq(
+	        mtasts_id_next(buf, sizeof(buf), NOW_ID, p, changed, NOW), 1);
 	ck_assert_str_eq(buf, NEXT_ID);
 	ck_assert_str_ne(buf, NOW_ID);
-	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), NOW_ID, NULL, changed,
-	                                NOW),
-	                 1);
+	ck_assert_int_eq(
+	        mtasts_id_next(buf, sizeof(buf), NOW_ID, NULL, changed, NOW),
+	        1);
 	ck_assert_str_eq(buf, NEXT_ID);
 
 	/* an invalid old id is never kept, even for an equivalent policy */
-	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), "a-b", p, same, NOW), 1);
+	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), "a-b", p, same, NOW),
+	                 1);
 	ck_assert_str_eq(buf, NOW_ID);
 	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), "", p, same, NOW), 1);
 	ck_assert_str_eq(buf, NOW_ID);
-	ck_assert_int_eq(mtasts_id_next(buf, sizeof(buf), long_id, p, same, NOW),
-	                 1);
+	ck_assert_int_eq(
+	        mtasts_id_next(buf, sizeof(buf), long_id, p, same, NOW), 1);
 	ck_assert_str_eq(buf, NOW_ID);
 	ck_assert_int_eq(mtasts_id_next(big, sizeof(big), "20231114 221320", p,
 	                                same, NOW),

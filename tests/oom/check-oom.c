@@ -33,9 +33,9 @@ void __wrap_free(void *p);
 #define LIVE_MAX 4096
 
 static int armed;
-static long fail_at;   /* index of the allocation that fails, -1: none */
-static long n_allocs;  /* allocations attempted while armed */
-static int failed;     /* the injected failure happened */
+static long fail_at;  /* index of the allocation that fails, -1: none */
+static long n_allocs; /* allocations attempted while armed */
+static int failed;    /* the injected failure happened */
 static void *live[LIVE_MAX];
 static size_t n_live;
 
@@ -137,14 +137,14 @@ static int bad;
 	} while (0)
 
 static const char policy_text[] =
-	"version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\n"
-	"mx: *.example.net\r\nmax_age: 604800\r\nx-note: caf\xc3\xa9\r\n";
+        "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\n"
+        "mx: *.example.net\r\nmax_age: 604800\r\nx-note: caf\xc3\xa9\r\n";
 static const char policy_warn[] =
-	"\xEF\xBB\xBFversion: STSv1\n\nMode: testing\nmx : a.example\n"
-	"max_age: 86400\nmode: none\n";
+        "\xEF\xBB\xBFversion: STSv1\n\nMode: testing\nmx : a.example\n"
+        "max_age: 86400\nmode: none\n";
 static const char policy_bad[] =
-	"version: STSv2\nmode: Enforce\nmx: bad_host.\nmx: a..b\n"
-	"max_age: 99999999999\n\n";
+        "version: STSv2\nmode: Enforce\nmx: bad_host.\nmx: a..b\n"
+        "max_age: 99999999999\n\n";
 static char policy_big[8192];
 static const char record_text[] = "v=STSv1; id=20160831085700Z; ext=1;";
 
@@ -399,7 +399,8 @@ op_tlsrpt_builder(mtasts_diag *d)
 
 	st = mtasts_tlsrpt_builder_new(&b, NULL);
 	if (st == MTASTS_OK)
-		st = mtasts_tlsrpt_builder_add_rua(b, "mailto:tls@example.com", d);
+		st = mtasts_tlsrpt_builder_add_rua(b, "mailto:tls@example.com",
+		                                   d);
 	if (st == MTASTS_OK)
 		st = mtasts_tlsrpt_builder_add_rua(b, "gopher://x.example/", d);
 	if (st == MTASTS_OK)
@@ -476,7 +477,6 @@ op_pattern_check(mtasts_diag *d)
 	return st == MTASTS_ENOMEM ? st : MTASTS_OK;
 }
 
-
 /* ---- the network layer, through the application's callbacks ---------------- */
 
 static int
@@ -515,8 +515,8 @@ fake_https(void *user, const char *url, mtasts_http_reply *reply)
 	(void)url;
 	st = mtasts_http_reply_set_status(reply, body ? 200 : 404);
 	if (st == MTASTS_OK)
-		st = mtasts_http_reply_set_content_type(reply,
-		                                        "text/plain; charset=utf-8");
+		st = mtasts_http_reply_set_content_type(
+		        reply, "text/plain; charset=utf-8");
 	if (st == MTASTS_OK && body)
 		st = mtasts_http_reply_append_body(reply, body, strlen(body));
 	return st;
@@ -578,7 +578,8 @@ op_net_fetch(mtasts_diag *d)
 	int st = net_ctx(&c, body);
 
 	if (st == MTASTS_OK)
-		st = mtasts_policy_fetch(c, "example.com", "20240101", 0, &f, d);
+		st = mtasts_policy_fetch(c, "example.com", "20240101", 0, &f,
+		                         d);
 	EXPECT(st != MTASTS_OK || mtasts_fetch_result_policy(f) != NULL);
 	mtasts_fetch_result_free(f);
 	f = NULL;
@@ -586,7 +587,8 @@ op_net_fetch(mtasts_diag *d)
 		/* a 404 gives a result too */
 		st = mtasts_ctx_set_fetcher(c, fake_https, NULL);
 		if (st == MTASTS_OK)
-			st = mtasts_policy_fetch(c, "example.com", NULL, 0, &f, d);
+			st = mtasts_policy_fetch(c, "example.com", NULL, 0, &f,
+			                         d);
 		EXPECT(st == MTASTS_ENOMEM ? f == NULL : f != NULL);
 		if (st == MTASTS_EFETCH)
 			st = MTASTS_OK;
@@ -598,18 +600,113 @@ op_net_fetch(mtasts_diag *d)
 
 /* A response with a CNAME chain, TXT and MX records, compression. */
 static const unsigned char dns_msg[] = {
-	0x12, 0x34, 0x81, 0x80, 0, 1, 0, 3, 0, 0, 0, 0,
+	0x12,
+	0x34,
+	0x81,
+	0x80,
+	0,
+	1,
+	0,
+	3,
+	0,
+	0,
+	0,
+	0,
 	/* question: _mta-sts.a.example TXT IN (offset 12) */
-	8, '_', 'm', 't', 'a', '-', 's', 't', 's', 1, 'a', 7, 'e', 'x', 'a',
-	'm', 'p', 'l', 'e', 0, 0, 16, 0, 1,
+	8,
+	'_',
+	'm',
+	't',
+	'a',
+	'-',
+	's',
+	't',
+	's',
+	1,
+	'a',
+	7,
+	'e',
+	'x',
+	'a',
+	'm',
+	'p',
+	'l',
+	'e',
+	0,
+	0,
+	16,
+	0,
+	1,
 	/* CNAME -> _mta-sts.b.example (the target at offset 48, its
 	 * "example" a pointer to offset 23) */
-	0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 13,
-	8, '_', 'm', 't', 'a', '-', 's', 't', 's', 1, 'b', 0xC0, 23,
+	0xC0,
+	12,
+	0,
+	5,
+	0,
+	1,
+	0,
+	0,
+	0,
+	60,
+	0,
+	13,
+	8,
+	'_',
+	'm',
+	't',
+	'a',
+	'-',
+	's',
+	't',
+	's',
+	1,
+	'b',
+	0xC0,
+	23,
 	/* two TXT RRs owned by the target */
-	0xC0, 48, 0, 16, 0, 1, 0, 0, 0, 60, 0, 14,
-	13, 'v', '=', 'S', 'T', 'S', 'v', '1', ';', ' ', 'i', 'd', '=', '1',
-	0xC0, 48, 0, 16, 0, 1, 0, 0, 0, 60, 0, 4, 3, 'a', 'b', 'c',
+	0xC0,
+	48,
+	0,
+	16,
+	0,
+	1,
+	0,
+	0,
+	0,
+	60,
+	0,
+	14,
+	13,
+	'v',
+	'=',
+	'S',
+	'T',
+	'S',
+	'v',
+	'1',
+	';',
+	' ',
+	'i',
+	'd',
+	'=',
+	'1',
+	0xC0,
+	48,
+	0,
+	16,
+	0,
+	1,
+	0,
+	0,
+	0,
+	60,
+	0,
+	4,
+	3,
+	'a',
+	'b',
+	'c',
 };
 
 static int
@@ -629,7 +726,6 @@ op_dns_parse(mtasts_diag *d)
 	return res == MTASTS_DNS_OK ? MTASTS_OK : res;
 }
 
-
 /* ---- cache entries and plans ------------------------------------------------- */
 
 static int
@@ -644,8 +740,8 @@ op_cache(mtasts_diag *d)
 	int st = mtasts_cache_entry_new(&e, "Example.com");
 
 	if (st == MTASTS_OK)
-		st = mtasts_policy_parse(&p, policy_text, sizeof(policy_text) - 1,
-		                         0, NULL);
+		st = mtasts_policy_parse(&p, policy_text,
+		                         sizeof(policy_text) - 1, 0, NULL);
 	if (st == MTASTS_OK)
 		st = mtasts_cache_entry_store(e, p, "20240101", 1700000000);
 	if (st == MTASTS_OK)
@@ -659,8 +755,8 @@ op_cache(mtasts_diag *d)
 		/* a damaged entry reports, and allocates, too */
 		mtasts_cache_entry *damaged = NULL;
 
-		st = mtasts_cache_entry_deserialize(&damaged, "MTASTS-CACHE 9\n",
-		                                    15, d);
+		st = mtasts_cache_entry_deserialize(&damaged,
+		                                    "MTASTS-CACHE 9\n", 15, d);
 		EXPECT(damaged == NULL);
 		if (st == MTASTS_ESYNTAX)
 			st = MTASTS_OK;
@@ -668,8 +764,8 @@ op_cache(mtasts_diag *d)
 	if (st == MTASTS_OK)
 		st = mtasts_plan_new(&plan, mtasts_cache_entry_policy(back),
 		                     hosts, 2);
-	EXPECT(st != MTASTS_OK || mtasts_plan_verdict(plan, 1) ==
-	                                  MTASTS_MX_REFUSE);
+	EXPECT(st != MTASTS_OK ||
+	       mtasts_plan_verdict(plan, 1) == MTASTS_MX_REFUSE);
 	mtasts_plan_free(plan);
 	mtasts_free(text);
 	mtasts_cache_entry_free(back);
@@ -734,17 +830,20 @@ START_TEST(oom_each_allocation)
 		armed = 1;
 		st = op->diag ? with_diag(op->fn) : op->fn(NULL);
 		armed = 0;
-		ck_assert_msg(bad == 0, "%s: %d broken expectation(s) with "
-		              "allocation %ld failing", op->name, bad, n);
+		ck_assert_msg(bad == 0,
+		              "%s: %d broken expectation(s) with "
+		              "allocation %ld failing",
+		              op->name, bad, n);
 		ck_assert_msg(n_live == 0,
 		              "%s: %zu block(s) leaked when allocation %ld "
 		              "failed",
 		              op->name, n_live, n);
 		if (!failed) {
 			/* every allocation succeeded: the operation works */
-			ck_assert_msg(st == MTASTS_OK, "%s: status %s", op->name,
-			              mtasts_status_name(st));
-			ck_assert_msg(n > 0, "%s: made no allocation", op->name);
+			ck_assert_msg(st == MTASTS_OK, "%s: status %s",
+			              op->name, mtasts_status_name(st));
+			ck_assert_msg(n > 0, "%s: made no allocation",
+			              op->name);
 			return;
 		}
 		ck_assert_msg(st == MTASTS_ENOMEM,

@@ -39,89 +39,143 @@ struct valid_case {
 };
 
 static const struct valid_case valid[] = {
-	{ "T-03 RFC example, no space", "v=TLSRPTv1;rua=mailto:reports@example.com",
-	  0, { "mailto:reports@example.com" }, { MTASTS_RUA_MAILTO },
-	  "v=TLSRPTv1; rua=mailto:reports@example.com", 0 },
+	{ "T-03 RFC example, no space",
+	  "v=TLSRPTv1;rua=mailto:reports@example.com",
+	  0,
+	  { "mailto:reports@example.com" },
+	  { MTASTS_RUA_MAILTO },
+	  "v=TLSRPTv1; rua=mailto:reports@example.com",
+	  0 },
 	{ "T-03 RFC example https",
-	  "v=TLSRPTv1; rua=https://reporting.example.com/v1/tlsrpt", 0,
-	  { "https://reporting.example.com/v1/tlsrpt" }, { MTASTS_RUA_HTTPS },
-	  "v=TLSRPTv1; rua=https://reporting.example.com/v1/tlsrpt", 0 },
+	  "v=TLSRPTv1; rua=https://reporting.example.com/v1/tlsrpt",
+	  0,
+	  { "https://reporting.example.com/v1/tlsrpt" },
+	  { MTASTS_RUA_HTTPS },
+	  "v=TLSRPTv1; rua=https://reporting.example.com/v1/tlsrpt",
+	  0 },
 	{ "T-03 list with WSP around ','",
-	  "v=TLSRPTv1; rua=mailto:a@example.com , \thttps://r.example/x", 0,
+	  "v=TLSRPTv1; rua=mailto:a@example.com , \thttps://r.example/x",
+	  0,
 	  { "mailto:a@example.com", "https://r.example/x" },
 	  { MTASTS_RUA_MAILTO, MTASTS_RUA_HTTPS },
-	  "v=TLSRPTv1; rua=mailto:a@example.com,https://r.example/x", 0 },
+	  "v=TLSRPTv1; rua=mailto:a@example.com,https://r.example/x",
+	  0 },
 	{ "T-03 list without WSP",
-	  "v=TLSRPTv1;rua=mailto:a@example.com,mailto:b@example.com", 0,
+	  "v=TLSRPTv1;rua=mailto:a@example.com,mailto:b@example.com",
+	  0,
 	  { "mailto:a@example.com", "mailto:b@example.com" },
 	  { MTASTS_RUA_MAILTO, MTASTS_RUA_MAILTO },
-	  "v=TLSRPTv1; rua=mailto:a@example.com,mailto:b@example.com", 0 },
-	{ "T-09 extension kept", "v=TLSRPTv1; rua=mailto:a@example.com; foo=bar",
-	  0, { "mailto:a@example.com" }, { MTASTS_RUA_MAILTO },
-	  "v=TLSRPTv1; rua=mailto:a@example.com; foo=bar", 0 },
+	  "v=TLSRPTv1; rua=mailto:a@example.com,mailto:b@example.com",
+	  0 },
+	{ "T-09 extension kept",
+	  "v=TLSRPTv1; rua=mailto:a@example.com; foo=bar",
+	  0,
+	  { "mailto:a@example.com" },
+	  { MTASTS_RUA_MAILTO },
+	  "v=TLSRPTv1; rua=mailto:a@example.com; foo=bar",
+	  0 },
 	{ "T-09 extension before rua",
 	  "v=TLSRPTv1; x.y_z-1=!\"#$%&'()*+,-./:<>?@[\\]^_`{|}~; "
 	  "rua=mailto:a@example.com",
-	  0, { "mailto:a@example.com" }, { MTASTS_RUA_MAILTO },
+	  0,
+	  { "mailto:a@example.com" },
+	  { MTASTS_RUA_MAILTO },
 	  "v=TLSRPTv1; rua=mailto:a@example.com; "
 	  "x.y_z-1=!\"#$%&'()*+,-./:<>?@[\\]^_`{|}~",
 	  0 },
-	{ "final ';' and WSP", "v=TLSRPTv1; rua=mailto:a@example.com; \t", 0,
-	  { "mailto:a@example.com" }, { MTASTS_RUA_MAILTO },
-	  "v=TLSRPTv1; rua=mailto:a@example.com", 0 },
-	{ "WSP around ';'", "v=TLSRPTv1 \t; \trua=mailto:a@example.com", 0,
-	  { "mailto:a@example.com" }, { MTASTS_RUA_MAILTO },
+	{ "final ';' and WSP",
+	  "v=TLSRPTv1; rua=mailto:a@example.com; \t",
+	  0,
+	  { "mailto:a@example.com" },
+	  { MTASTS_RUA_MAILTO },
+	  "v=TLSRPTv1; rua=mailto:a@example.com",
+	  0 },
+	{ "WSP around ';'",
+	  "v=TLSRPTv1 \t; \trua=mailto:a@example.com",
+	  0,
+	  { "mailto:a@example.com" },
+	  { MTASTS_RUA_MAILTO },
 	  "v=TLSRPTv1; rua=mailto:a@example.com",
 	  MTASTS_D_TXT_SPACE_BEFORE_SEMICOLON },
 	{ "TA-01 several rua fields are unioned in order",
 	  "v=TLSRPTv1; rua=mailto:a@example.com; rua=mailto:b@example.com,"
 	  "https://c.example/",
-	  0, { "mailto:a@example.com", "mailto:b@example.com",
-	       "https://c.example/" },
+	  0,
+	  { "mailto:a@example.com", "mailto:b@example.com",
+	    "https://c.example/" },
 	  { MTASTS_RUA_MAILTO, MTASTS_RUA_MAILTO, MTASTS_RUA_HTTPS },
 	  "v=TLSRPTv1; rua=mailto:a@example.com,mailto:b@example.com,"
 	  "https://c.example/",
 	  0 },
 	{ "T-05 encoded ',' '!' ';' kept as written",
-	  "v=TLSRPTv1; rua=mailto:a%2Cb%21c%3Bd@example.com", 0,
-	  { "mailto:a%2Cb%21c%3Bd@example.com" }, { MTASTS_RUA_MAILTO },
-	  "v=TLSRPTv1; rua=mailto:a%2Cb%21c%3Bd@example.com", 0 },
+	  "v=TLSRPTv1; rua=mailto:a%2Cb%21c%3Bd@example.com",
+	  0,
+	  { "mailto:a%2Cb%21c%3Bd@example.com" },
+	  { MTASTS_RUA_MAILTO },
+	  "v=TLSRPTv1; rua=mailto:a%2Cb%21c%3Bd@example.com",
+	  0 },
 	{ "T-04 scheme case-insensitive (RFC 3986 §3.1)",
-	  "v=TLSRPTv1; rua=MAILTO:a@example.com,HtTpS://r.example", 0,
+	  "v=TLSRPTv1; rua=MAILTO:a@example.com,HtTpS://r.example",
+	  0,
 	  { "MAILTO:a@example.com", "HtTpS://r.example" },
 	  { MTASTS_RUA_MAILTO, MTASTS_RUA_HTTPS },
-	  "v=TLSRPTv1; rua=MAILTO:a@example.com,HtTpS://r.example", 0 },
+	  "v=TLSRPTv1; rua=MAILTO:a@example.com,HtTpS://r.example",
+	  0 },
 	{ "https with userinfo, port, query with '='",
-	  "v=TLSRPTv1; rua=https://u@r.example:8443/p/q?a=b&c=d#f", 0,
-	  { "https://u@r.example:8443/p/q?a=b&c=d#f" }, { MTASTS_RUA_HTTPS },
-	  "v=TLSRPTv1; rua=https://u@r.example:8443/p/q?a=b&c=d#f", 0 },
-	{ "https IPv6 literal host", "v=TLSRPTv1; rua=https://[2001:db8::1]/r",
-	  0, { "https://[2001:db8::1]/r" }, { MTASTS_RUA_HTTPS },
-	  "v=TLSRPTv1; rua=https://[2001:db8::1]/r", 0 },
+	  "v=TLSRPTv1; rua=https://u@r.example:8443/p/q?a=b&c=d#f",
+	  0,
+	  { "https://u@r.example:8443/p/q?a=b&c=d#f" },
+	  { MTASTS_RUA_HTTPS },
+	  "v=TLSRPTv1; rua=https://u@r.example:8443/p/q?a=b&c=d#f",
+	  0 },
+	{ "https IPv6 literal host",
+	  "v=TLSRPTv1; rua=https://[2001:db8::1]/r",
+	  0,
+	  { "https://[2001:db8::1]/r" },
+	  { MTASTS_RUA_HTTPS },
+	  "v=TLSRPTv1; rua=https://[2001:db8::1]/r",
+	  0 },
 	{ "TA-06 other scheme kept with a warning",
-	  "v=TLSRPTv1; rua=ftp://r.example/in", 0, { "ftp://r.example/in" },
-	  { MTASTS_RUA_OTHER }, "v=TLSRPTv1; rua=ftp://r.example/in",
+	  "v=TLSRPTv1; rua=ftp://r.example/in",
+	  0,
+	  { "ftp://r.example/in" },
+	  { MTASTS_RUA_OTHER },
+	  "v=TLSRPTv1; rua=ftp://r.example/in",
 	  MTASTS_D_TLSRPT_URI_SCHEME },
 	{ "TA-06 mailto header fields kept with a warning",
-	  "v=TLSRPTv1; rua=mailto:a@example.com?subject=tls", 0,
-	  { "mailto:a@example.com?subject=tls" }, { MTASTS_RUA_MAILTO },
+	  "v=TLSRPTv1; rua=mailto:a@example.com?subject=tls",
+	  0,
+	  { "mailto:a@example.com?subject=tls" },
+	  { MTASTS_RUA_MAILTO },
 	  "v=TLSRPTv1; rua=mailto:a@example.com?subject=tls",
 	  MTASTS_D_TLSRPT_MAILTO_HEADERS },
 	{ "TA-05 later extension ignored",
-	  "v=TLSRPTv1; rua=mailto:a@example.com; x=1; x=2", 0,
-	  { "mailto:a@example.com" }, { MTASTS_RUA_MAILTO },
-	  "v=TLSRPTv1; rua=mailto:a@example.com; x=1", MTASTS_D_TXT_DUPLICATE },
+	  "v=TLSRPTv1; rua=mailto:a@example.com; x=1; x=2",
+	  0,
+	  { "mailto:a@example.com" },
+	  { MTASTS_RUA_MAILTO },
+	  "v=TLSRPTv1; rua=mailto:a@example.com; x=1",
+	  MTASTS_D_TXT_DUPLICATE },
 	{ "TA-05 second version ignored",
-	  "v=TLSRPTv1; v=TLSRPTv2; rua=mailto:a@example.com", 0,
-	  { "mailto:a@example.com" }, { MTASTS_RUA_MAILTO },
-	  "v=TLSRPTv1; rua=mailto:a@example.com", MTASTS_D_TXT_DUPLICATE },
-	{ "lenient: quotes", "\"v=TLSRPTv1; rua=mailto:a@example.com\"",
-	  MTASTS_PARSE_LENIENT, { "mailto:a@example.com" },
-	  { MTASTS_RUA_MAILTO }, "v=TLSRPTv1; rua=mailto:a@example.com",
+	  "v=TLSRPTv1; v=TLSRPTv2; rua=mailto:a@example.com",
+	  0,
+	  { "mailto:a@example.com" },
+	  { MTASTS_RUA_MAILTO },
+	  "v=TLSRPTv1; rua=mailto:a@example.com",
+	  MTASTS_D_TXT_DUPLICATE },
+	{ "lenient: quotes",
+	  "\"v=TLSRPTv1; rua=mailto:a@example.com\"",
+	  MTASTS_PARSE_LENIENT,
+	  { "mailto:a@example.com" },
+	  { MTASTS_RUA_MAILTO },
+	  "v=TLSRPTv1; rua=mailto:a@example.com",
 	  MTASTS_D_QUOTED },
-	{ "lenient: outer whitespace", "  v=TLSRPTv1; rua=mailto:a@example.com ",
-	  MTASTS_PARSE_LENIENT, { "mailto:a@example.com" },
-	  { MTASTS_RUA_MAILTO }, "v=TLSRPTv1; rua=mailto:a@example.com",
+	{ "lenient: outer whitespace",
+	  "  v=TLSRPTv1; rua=mailto:a@example.com ",
+	  MTASTS_PARSE_LENIENT,
+	  { "mailto:a@example.com" },
+	  { MTASTS_RUA_MAILTO },
+	  "v=TLSRPTv1; rua=mailto:a@example.com",
 	  MTASTS_D_OUTER_WHITESPACE },
 	{ "lenient: RUA= read as rua=",
 	  "v=TLSRPTv1; RUA=mailto:a@example.com, https://r.example",
@@ -130,9 +184,12 @@ static const struct valid_case valid[] = {
 	  { MTASTS_RUA_MAILTO, MTASTS_RUA_HTTPS },
 	  "v=TLSRPTv1; rua=mailto:a@example.com,https://r.example",
 	  MTASTS_D_TXT_NAME_CASE },
-	{ "lenient: V= read as v=", "V=TLSRPTv1; rua=mailto:a@example.com",
-	  MTASTS_PARSE_LENIENT, { "mailto:a@example.com" },
-	  { MTASTS_RUA_MAILTO }, "v=TLSRPTv1; rua=mailto:a@example.com",
+	{ "lenient: V= read as v=",
+	  "V=TLSRPTv1; rua=mailto:a@example.com",
+	  MTASTS_PARSE_LENIENT,
+	  { "mailto:a@example.com" },
+	  { MTASTS_RUA_MAILTO },
+	  "v=TLSRPTv1; rua=mailto:a@example.com",
 	  MTASTS_D_TXT_NAME_CASE },
 };
 
@@ -146,8 +203,8 @@ START_TEST(valid_records)
 	int len;
 
 	ck_assert_int_eq(mtasts_diag_new(&d), MTASTS_OK);
-	ck_assert_msg(mtasts_tlsrpt_parse(&r, c->text, strlen(c->text), c->flags,
-	                                  d) == MTASTS_OK,
+	ck_assert_msg(mtasts_tlsrpt_parse(&r, c->text, strlen(c->text),
+	                                  c->flags, d) == MTASTS_OK,
 	              "%s: %s", c->id,
 	              mtasts_diag_count(d) ? mtasts_diag_message(d, 0) : "");
 	ck_assert_uint_eq(mtasts_diag_error_count(d), 0);
@@ -211,19 +268,22 @@ static const struct invalid_case invalid[] = {
 	  MTASTS_EVERSION, MTASTS_D_TXT_VERSION, 1 },
 	{ "T-02 version not first", "rua=mailto:a@example.com; v=TLSRPTv1", 0,
 	  MTASTS_EVERSION, MTASTS_D_TXT_VERSION, 1 },
-	{ "T-02 leading space (strict)", " v=TLSRPTv1; rua=mailto:a@example.com",
-	  0, MTASTS_EVERSION, MTASTS_D_TXT_VERSION, 1 },
+	{ "T-02 leading space (strict)",
+	  " v=TLSRPTv1; rua=mailto:a@example.com", 0, MTASTS_EVERSION,
+	  MTASTS_D_TXT_VERSION, 1 },
 	{ "quotes (strict)", "\"v=TLSRPTv1; rua=mailto:a@example.com\"", 0,
 	  MTASTS_EVERSION, MTASTS_D_TXT_VERSION, 1 },
-	{ "TA-16 RUA is not rua (strict)", "v=TLSRPTv1; RUA=mailto:a@example.com",
-	  0, MTASTS_ERUA, MTASTS_D_TLSRPT_RUA_MISSING, 0 },
+	{ "TA-16 RUA is not rua (strict)",
+	  "v=TLSRPTv1; RUA=mailto:a@example.com", 0, MTASTS_ERUA,
+	  MTASTS_D_TLSRPT_RUA_MISSING, 0 },
 	{ "TA-03 raw '!'", "v=TLSRPTv1; rua=mailto:a@example.com!10m", 0,
 	  MTASTS_ERUA, MTASTS_D_TLSRPT_URI_RESERVED, 37 },
 	{ "T-05 raw ',' splits: second element has no scheme",
 	  "v=TLSRPTv1; rua=mailto:a@example.com,b@example.com", 0, MTASTS_ERUA,
 	  MTASTS_D_TLSRPT_URI_SYNTAX, 38 },
-	{ "empty element inside", "v=TLSRPTv1; rua=mailto:a@example.com,,"
-	                          "mailto:b@example.com",
+	{ "empty element inside",
+	  "v=TLSRPTv1; rua=mailto:a@example.com,,"
+	  "mailto:b@example.com",
 	  0, MTASTS_ERUA, MTASTS_D_TLSRPT_RUA_EMPTY, 38 },
 	{ "empty element at the end (reported right after the ',')",
 	  "v=TLSRPTv1; rua=mailto:a@example.com, ;", 0, MTASTS_ERUA,
@@ -234,20 +294,24 @@ static const struct invalid_case invalid[] = {
 	  MTASTS_D_TLSRPT_URI_SYNTAX, 17 },
 	{ "bad scheme char", "v=TLSRPTv1; rua=ma_ilto:a@example.com", 0,
 	  MTASTS_ERUA, MTASTS_D_TLSRPT_URI_SYNTAX, 19 },
-	{ "scheme starting with a digit", "v=TLSRPTv1; rua=1mailto:a@example.com",
-	  0, MTASTS_ERUA, MTASTS_D_TLSRPT_URI_SYNTAX, 17 },
+	{ "scheme starting with a digit",
+	  "v=TLSRPTv1; rua=1mailto:a@example.com", 0, MTASTS_ERUA,
+	  MTASTS_D_TLSRPT_URI_SYNTAX, 17 },
 	{ "bad percent-encoding", "v=TLSRPTv1; rua=mailto:a%2@example.com", 0,
 	  MTASTS_ERUA, MTASTS_D_TLSRPT_URI_SYNTAX, 25 },
-	{ "percent-encoding cut at the end", "v=TLSRPTv1; rua=https://r.example/%4",
+	{ "percent-encoding cut at the end",
+	  "v=TLSRPTv1; rua=https://r.example/%4", 0, MTASTS_ERUA,
+	  MTASTS_D_TLSRPT_URI_SYNTAX, 35 },
+	{ "'<' not allowed in a URI", "v=TLSRPTv1; rua=https://r.example/<x>",
 	  0, MTASTS_ERUA, MTASTS_D_TLSRPT_URI_SYNTAX, 35 },
-	{ "'<' not allowed in a URI", "v=TLSRPTv1; rua=https://r.example/<x>", 0,
-	  MTASTS_ERUA, MTASTS_D_TLSRPT_URI_SYNTAX, 35 },
-	{ "'\"' not allowed in a URI", "v=TLSRPTv1; rua=mailto:\"a\"@example.com",
-	  0, MTASTS_ERUA, MTASTS_D_TLSRPT_URI_SYNTAX, 24 },
+	{ "'\"' not allowed in a URI",
+	  "v=TLSRPTv1; rua=mailto:\"a\"@example.com", 0, MTASTS_ERUA,
+	  MTASTS_D_TLSRPT_URI_SYNTAX, 24 },
 	{ "T-04 mailto without address", "v=TLSRPTv1; rua=mailto:", 0,
 	  MTASTS_ERUA, MTASTS_D_TLSRPT_MAILTO, 17 },
-	{ "T-04 mailto without local part", "v=TLSRPTv1; rua=mailto:@example.com",
-	  0, MTASTS_ERUA, MTASTS_D_TLSRPT_MAILTO, 17 },
+	{ "T-04 mailto without local part",
+	  "v=TLSRPTv1; rua=mailto:@example.com", 0, MTASTS_ERUA,
+	  MTASTS_D_TLSRPT_MAILTO, 17 },
 	{ "T-04 mailto without domain", "v=TLSRPTv1; rua=mailto:a@", 0,
 	  MTASTS_ERUA, MTASTS_D_TLSRPT_MAILTO, 17 },
 	{ "T-04 mailto without '@'", "v=TLSRPTv1; rua=mailto:reports", 0,
@@ -269,8 +333,8 @@ static const struct invalid_case invalid[] = {
 	  0, MTASTS_ESYNTAX, MTASTS_D_NON_ASCII, 25 },
 	{ "NUL in a URI", "v=TLSRPTv1; rua=mailto:a@x\0.example", 0,
 	  MTASTS_ESYNTAX, MTASTS_D_NUL_BYTE, 27 },
-	{ "bad extension name", "v=TLSRPTv1; rua=mailto:a@example.com; _x=1",
-	  0, MTASTS_ESYNTAX, MTASTS_D_TXT_FIELD_NAME, 39 },
+	{ "bad extension name", "v=TLSRPTv1; rua=mailto:a@example.com; _x=1", 0,
+	  MTASTS_ESYNTAX, MTASTS_D_TXT_FIELD_NAME, 39 },
 	{ "'=' in an extension value",
 	  "v=TLSRPTv1; rua=mailto:a@example.com; x=a=b", 0, MTASTS_ESYNTAX,
 	  MTASTS_D_TXT_FIELD_VALUE, 42 },
@@ -300,8 +364,8 @@ START_TEST(invalid_records)
 	int found = 0;
 
 	ck_assert_int_eq(mtasts_diag_new(&d), MTASTS_OK);
-	ck_assert_msg(mtasts_tlsrpt_parse(&r, c->text, text_len(c), c->flags, d) ==
-	                      c->status,
+	ck_assert_msg(mtasts_tlsrpt_parse(&r, c->text, text_len(c), c->flags,
+	                                  d) == c->status,
 	              "%s: status %s", c->id,
 	              mtasts_status_name(mtasts_tlsrpt_parse(
 	                      &r, c->text, text_len(c), c->flags, NULL)));
@@ -372,7 +436,8 @@ START_TEST(select_rules)
 	ck_assert_int_eq(mtasts_tlsrpt_select(&r, &sel, set3, lens, 2, 0, d),
 	                 MTASTS_ENORECORD);
 	ck_assert(has_diag(d, MTASTS_D_RRSET_NONE, MTASTS_SEVERITY_ERROR));
-	ck_assert(has_diag(d, MTASTS_D_RRSET_DISCARDED, MTASTS_SEVERITY_WARNING));
+	ck_assert(
+	        has_diag(d, MTASTS_D_RRSET_DISCARDED, MTASTS_SEVERITY_WARNING));
 	/* ... but with the lenient flag "V=" is read as "v=" */
 	ck_assert_int_eq(mtasts_tlsrpt_select(&r, &sel, set3, lens, 2,
 	                                      MTASTS_PARSE_LENIENT, NULL),
@@ -417,8 +482,9 @@ START_TEST(select_rdata_joins_strings)
 	size_t sel;
 
 	ck_assert_int_eq(mtasts_diag_new(&d), MTASTS_OK);
-	ck_assert_int_eq(mtasts_tlsrpt_select_rdata(&r, &sel, rd, lens, 3, 0, d),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_tlsrpt_select_rdata(&r, &sel, rd, lens, 3, 0, d),
+	        MTASTS_OK);
 	ck_assert_uint_eq(sel, 1);
 	ck_assert_str_eq(mtasts_tlsrpt_rua(r, 0), "mailto:tls@example.com");
 	ck_assert(has_diag(d, MTASTS_D_BAD_RDATA, MTASTS_SEVERITY_WARNING));
@@ -439,12 +505,13 @@ START_TEST(builder)
 	ck_assert_int_eq(mtasts_diag_new(&d), MTASTS_OK);
 	ck_assert_int_eq(mtasts_tlsrpt_builder_new(&b, NULL), MTASTS_OK);
 	ck_assert_int_eq(mtasts_tlsrpt_builder_build(b, &r, d), MTASTS_ERUA);
-	ck_assert(has_diag(d, MTASTS_D_TLSRPT_RUA_MISSING, MTASTS_SEVERITY_ERROR));
+	ck_assert(has_diag(d, MTASTS_D_TLSRPT_RUA_MISSING,
+	                   MTASTS_SEVERITY_ERROR));
 	ck_assert_ptr_null(r);
 
-	ck_assert_int_eq(mtasts_tlsrpt_builder_add_rua(b, "mailto:a@example.com",
-	                                               NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_tlsrpt_builder_add_rua(b, "mailto:a@example.com", NULL),
+	        MTASTS_OK);
 	/* invalid URIs are refused and leave the builder unchanged */
 	ck_assert_int_eq(mtasts_tlsrpt_builder_add_rua(b, "mailto:x@y!z", NULL),
 	                 MTASTS_ERUA);
@@ -454,7 +521,8 @@ START_TEST(builder)
 	                 MTASTS_ERUA);
 	ck_assert_int_eq(mtasts_tlsrpt_builder_add_rua(b, "mailto:a b@x", NULL),
 	                 MTASTS_ERUA);
-	ck_assert_int_eq(mtasts_tlsrpt_builder_add_rua(b, "", NULL), MTASTS_ERUA);
+	ck_assert_int_eq(mtasts_tlsrpt_builder_add_rua(b, "", NULL),
+	                 MTASTS_ERUA);
 	ck_assert_int_eq(mtasts_tlsrpt_builder_add_rua(b, "https:x", NULL),
 	                 MTASTS_ERUA);
 	mtasts_diag_clear(d);
@@ -462,22 +530,26 @@ START_TEST(builder)
 	                 MTASTS_OK);
 	ck_assert(has_diag(d, MTASTS_D_TLSRPT_URI_SCHEME,
 	                   MTASTS_SEVERITY_WARNING));
-	ck_assert_int_eq(mtasts_tlsrpt_builder_add_extension(b, "rua", "x", NULL),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_tlsrpt_builder_add_extension(b, "rua", "x", NULL),
+	        MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_tlsrpt_builder_add_extension(b, "V", "x", NULL),
 	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_tlsrpt_builder_add_extension(b, "_x", "x", NULL),
-	                 MTASTS_ESYNTAX);
-	ck_assert_int_eq(mtasts_tlsrpt_builder_add_extension(b, "x", "a;b", NULL),
-	                 MTASTS_ESYNTAX);
+	ck_assert_int_eq(
+	        mtasts_tlsrpt_builder_add_extension(b, "_x", "x", NULL),
+	        MTASTS_ESYNTAX);
+	ck_assert_int_eq(
+	        mtasts_tlsrpt_builder_add_extension(b, "x", "a;b", NULL),
+	        MTASTS_ESYNTAX);
 	ck_assert_int_eq(mtasts_tlsrpt_builder_add_extension(b, "x", "1", NULL),
 	                 MTASTS_OK);
 	ck_assert_int_eq(mtasts_tlsrpt_builder_add_extension(b, "x", "2", NULL),
 	                 MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_tlsrpt_builder_build(b, &r, NULL), MTASTS_OK);
 	ck_assert_int_eq(mtasts_tlsrpt_format_alloc(r, 0, &s), MTASTS_OK);
-	ck_assert_str_eq(s, "v=TLSRPTv1; rua=mailto:a@example.com,ftp://r.example;"
-	                    " x=1");
+	ck_assert_str_eq(s,
+	                 "v=TLSRPTv1; rua=mailto:a@example.com,ftp://r.example;"
+	                 " x=1");
 	mtasts_free(s);
 	ck_assert_int_eq(mtasts_tlsrpt_rua_scheme(r, 1), MTASTS_RUA_OTHER);
 
@@ -486,9 +558,9 @@ START_TEST(builder)
 	ck_assert_int_eq(mtasts_tlsrpt_builder_build(b2, &r2, NULL), MTASTS_OK);
 	ck_assert(mtasts_tlsrpt_equal(r, r2));
 	mtasts_tlsrpt_free(r2);
-	ck_assert_int_eq(mtasts_tlsrpt_builder_add_rua(b2, "https://x.example",
-	                                               NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_tlsrpt_builder_add_rua(b2, "https://x.example", NULL),
+	        MTASTS_OK);
 	ck_assert_int_eq(mtasts_tlsrpt_builder_build(b2, &r2, NULL), MTASTS_OK);
 	ck_assert(!mtasts_tlsrpt_equal(r, r2));
 	ck_assert_uint_eq(mtasts_tlsrpt_rua_count(r2), 3);
@@ -510,8 +582,8 @@ START_TEST(limits_and_arguments)
 	/* MTASTS_TLSRPT_MAX_RUA URIs are kept; one more is too many */
 	o = (size_t)snprintf(buf, sizeof(buf), "v=TLSRPTv1; rua=");
 	for (i = 0; i < MTASTS_TLSRPT_MAX_RUA; i++)
-		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%smailto:r%d@e.x",
-		                      i ? "," : "", i);
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+		                      "%smailto:r%d@e.x", i ? "," : "", i);
 	ck_assert_int_eq(mtasts_tlsrpt_parse(&r, buf, o, 0, NULL), MTASTS_OK);
 	ck_assert_uint_eq(mtasts_tlsrpt_rua_count(r), MTASTS_TLSRPT_MAX_RUA);
 	mtasts_tlsrpt_free(r);
@@ -522,20 +594,23 @@ START_TEST(limits_and_arguments)
 	/* the size cap */
 	memset(buf, 'a', sizeof(buf));
 	memcpy(buf, "v=TLSRPTv1; rua=https://r.example/", 34);
-	ck_assert_int_eq(mtasts_tlsrpt_parse(&r, buf, MTASTS_RECORD_MAX_SIZE + 1,
-	                                     0, NULL),
+	ck_assert_int_eq(mtasts_tlsrpt_parse(
+	                         &r, buf, MTASTS_RECORD_MAX_SIZE + 1, 0, NULL),
 	                 MTASTS_ETOOLARGE);
-	ck_assert_int_eq(mtasts_tlsrpt_parse(&r, buf, MTASTS_RECORD_MAX_SIZE, 0,
-	                                     NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_tlsrpt_parse(&r, buf, MTASTS_RECORD_MAX_SIZE, 0, NULL),
+	        MTASTS_OK);
 	mtasts_tlsrpt_free(r);
 
 	/* arguments */
-	ck_assert_int_eq(mtasts_tlsrpt_parse(NULL, "v", 1, 0, NULL), MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_tlsrpt_parse(&r, NULL, 1, 0, NULL), MTASTS_EINVAL);
+	ck_assert_int_eq(mtasts_tlsrpt_parse(NULL, "v", 1, 0, NULL),
+	                 MTASTS_EINVAL);
+	ck_assert_int_eq(mtasts_tlsrpt_parse(&r, NULL, 1, 0, NULL),
+	                 MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_tlsrpt_parse(&r, "v", 1, 0x80, NULL),
 	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_tlsrpt_parse(&r, NULL, 0, 0, NULL), MTASTS_ESYNTAX);
+	ck_assert_int_eq(mtasts_tlsrpt_parse(&r, NULL, 0, 0, NULL),
+	                 MTASTS_ESYNTAX);
 	ck_assert_int_eq(mtasts_tlsrpt_format(NULL, NULL, 0, 0), MTASTS_EINVAL);
 	ck_assert_uint_eq(mtasts_tlsrpt_rua_count(NULL), 0);
 	ck_assert_ptr_null(mtasts_tlsrpt_rua(NULL, 0));
@@ -554,23 +629,27 @@ START_TEST(result_types)
 		int value;
 		const char *name;
 	} reg[] = {
-		{ MTASTS_RESULT_STARTTLS_NOT_SUPPORTED, "starttls-not-supported" },
+		{ MTASTS_RESULT_STARTTLS_NOT_SUPPORTED,
+		  "starttls-not-supported" },
 		{ MTASTS_RESULT_CERTIFICATE_HOST_MISMATCH,
 		  "certificate-host-mismatch" },
 		{ MTASTS_RESULT_CERTIFICATE_EXPIRED, "certificate-expired" },
-		{ MTASTS_RESULT_CERTIFICATE_NOT_TRUSTED, "certificate-not-trusted" },
+		{ MTASTS_RESULT_CERTIFICATE_NOT_TRUSTED,
+		  "certificate-not-trusted" },
 		{ MTASTS_RESULT_VALIDATION_FAILURE, "validation-failure" },
 		{ MTASTS_RESULT_TLSA_INVALID, "tlsa-invalid" },
 		{ MTASTS_RESULT_DNSSEC_INVALID, "dnssec-invalid" },
 		{ MTASTS_RESULT_DANE_REQUIRED, "dane-required" },
-		{ MTASTS_RESULT_STS_POLICY_FETCH_ERROR, "sts-policy-fetch-error" },
+		{ MTASTS_RESULT_STS_POLICY_FETCH_ERROR,
+		  "sts-policy-fetch-error" },
 		{ MTASTS_RESULT_STS_POLICY_INVALID, "sts-policy-invalid" },
 		{ MTASTS_RESULT_STS_WEBPKI_INVALID, "sts-webpki-invalid" },
 	};
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(reg); i++) {
-		ck_assert_str_eq(mtasts_result_type_name(reg[i].value), reg[i].name);
+		ck_assert_str_eq(mtasts_result_type_name(reg[i].value),
+		                 reg[i].name);
 		ck_assert_int_eq(mtasts_result_type_from_name(reg[i].name),
 		                 reg[i].value);
 	}
@@ -580,13 +659,17 @@ START_TEST(result_types)
 	ck_assert_ptr_null(mtasts_result_type_name(-1));
 	ck_assert_int_eq(mtasts_result_type_from_name("Certificate-Expired"),
 	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_result_type_from_name("new-type"), MTASTS_EINVAL);
+	ck_assert_int_eq(mtasts_result_type_from_name("new-type"),
+	                 MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_result_type_from_name(NULL), MTASTS_EINVAL);
 
-	ck_assert_str_eq(mtasts_policy_type_name(MTASTS_POLICY_TYPE_STS), "sts");
-	ck_assert_str_eq(mtasts_policy_type_name(MTASTS_POLICY_TYPE_TLSA), "tlsa");
-	ck_assert_str_eq(mtasts_policy_type_name(MTASTS_POLICY_TYPE_NO_POLICY_FOUND),
-	                 "no-policy-found");
+	ck_assert_str_eq(mtasts_policy_type_name(MTASTS_POLICY_TYPE_STS),
+	                 "sts");
+	ck_assert_str_eq(mtasts_policy_type_name(MTASTS_POLICY_TYPE_TLSA),
+	                 "tlsa");
+	ck_assert_str_eq(
+	        mtasts_policy_type_name(MTASTS_POLICY_TYPE_NO_POLICY_FOUND),
+	        "no-policy-found");
 	ck_assert_int_eq(mtasts_policy_type_from_name("sts"),
 	                 MTASTS_POLICY_TYPE_STS);
 	ck_assert_int_eq(mtasts_policy_type_from_name("tlsa"),

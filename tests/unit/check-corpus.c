@@ -104,8 +104,8 @@ scan_dirs(const char *dir, struct list *l)
 	size_t first = l->n;
 
 	if (!dh) {
-		snprintf(corpus_error, sizeof(corpus_error),
-		         "cannot open %s", dir);
+		snprintf(corpus_error, sizeof(corpus_error), "cannot open %s",
+		         dir);
 		return;
 	}
 	while ((de = readdir(dh)) != NULL) {
@@ -147,7 +147,8 @@ unescape(char *s)
 				s++;
 				break;
 			case 'x': {
-				char hex[3] = { s[1], s[1] ? s[2] : '\0', '\0' };
+				char hex[3] = { s[1], s[1] ? s[2] : '\0',
+					        '\0' };
 
 				*w++ = (char)strtoul(hex, NULL, 16);
 				s += 3;
@@ -433,8 +434,9 @@ parse_diag_spec(struct expect *e, char *spec, int severity, int optional,
 	int ok = 1;
 
 	if (!codes || !line || !col || strtok(NULL, " \t")) {
-		t_buf_printf(&e->err, "expectation line %u: want 'code line "
-		                      "col'; ",
+		t_buf_printf(&e->err,
+		             "expectation line %u: want 'code line "
+		             "col'; ",
 		             lineno);
 		return;
 	}
@@ -482,9 +484,10 @@ parse_status(struct expect *e, char *s, unsigned int lineno)
 		int st = t_status_from_name(alt);
 
 		if (st == 1 || e->n_status == MAX_ALT) {
-			t_buf_printf(&e->err,
-			             "expectation line %u: unknown status '%s'; ",
-			             lineno, alt);
+			t_buf_printf(
+			        &e->err,
+			        "expectation line %u: unknown status '%s'; ",
+			        lineno, alt);
 			return;
 		}
 		e->status[e->n_status++] = st;
@@ -544,8 +547,9 @@ expect_parse(struct expect *e, const char *path)
 			char *v = strchr(rest, ' ');
 
 			if (!v) {
-				t_buf_printf(&e->err, "line %u: ext needs a "
-				                      "value; ",
+				t_buf_printf(&e->err,
+				             "line %u: ext needs a "
+				             "value; ",
 				             lineno);
 				continue;
 			}
@@ -569,8 +573,9 @@ expect_parse(struct expect *e, const char *path)
 				             lineno);
 			else if (e->rua.n == 0 ||
 			         e->rua_scheme[e->rua.n - 1] != 0)
-				t_buf_printf(&e->err, "line %u: scheme without "
-				                      "a rua line before it; ",
+				t_buf_printf(&e->err,
+				             "line %u: scheme without "
+				             "a rua line before it; ",
 				             lineno);
 			else
 				e->rua_scheme[e->rua.n - 1] = sc;
@@ -663,10 +668,9 @@ describe(struct t_buf *r, const mtasts_diag *d, size_t i)
 	t_buf_printf(r, "%s %s %u %u",
 	             mtasts_diag_severity(d, i) == MTASTS_SEVERITY_ERROR
 	                     ? "error"
-	                     : mtasts_diag_severity(d, i) ==
-	                                       MTASTS_SEVERITY_WARNING
-	                               ? "warning"
-	                               : "note",
+	             : mtasts_diag_severity(d, i) == MTASTS_SEVERITY_WARNING
+	                     ? "warning"
+	                     : "note",
 	             name ? name : "?", mtasts_diag_line(d, i),
 	             mtasts_diag_column(d, i));
 }
@@ -760,7 +764,8 @@ check_positions(struct t_buf *r, const mtasts_diag *d, const char *text,
 					start = k + 1;
 				}
 			if (l != line || off != start + col - 1 || off > len) {
-				t_buf_str(r, "position does not match offset [");
+				t_buf_str(r,
+				          "position does not match offset [");
 				describe(r, d, i);
 				t_buf_printf(r, " offset %zu]; ", off);
 			}
@@ -875,8 +880,9 @@ check_policy_fields(struct t_buf *r, const struct expect *e,
 		           e->ext_name.v[i]) != 0 ||
 		    strcmp(mtasts_policy_extension_value(p, i),
 		           e->ext_value.v[i]) != 0)
-			t_buf_printf(r, "extension %zu '%s: %s', expected "
-			                "'%s: %s'; ",
+			t_buf_printf(r,
+			             "extension %zu '%s: %s', expected "
+			             "'%s: %s'; ",
 			             i, mtasts_policy_extension_name(p, i),
 			             mtasts_policy_extension_value(p, i),
 			             e->ext_name.v[i], e->ext_value.v[i]);
@@ -910,8 +916,9 @@ policy_round_trip(struct t_buf *r, const struct expect *e,
 			t_buf_printf(r, "format returns %d for %zu bytes; ", n,
 			             strlen(s));
 		if (strcmp(s, want.p) != 0)
-			t_buf_printf(r, "canonical %s text differs: got "
-			                "'%.300s' want '%.300s'; ",
+			t_buf_printf(r,
+			             "canonical %s text differs: got "
+			             "'%.300s' want '%.300s'; ",
 			             fmts[f] ? "LF" : "CRLF", s, want.p);
 		if (t_policy_parse(&p2, s, strlen(s), 0, d) != MTASTS_OK) {
 			t_buf_printf(r, "canonical text does not parse: %s; ",
@@ -1041,8 +1048,8 @@ check_record_fields(struct t_buf *r, const struct expect *e,
 		return;
 	}
 	if (strcmp(mtasts_record_id(rec), e->id) != 0)
-		t_buf_printf(r, "id '%s', expected '%s'; ", mtasts_record_id(rec),
-		             e->id);
+		t_buf_printf(r, "id '%s', expected '%s'; ",
+		             mtasts_record_id(rec), e->id);
 	if (mtasts_record_extension_count(rec) != e->ext_name.n)
 		t_buf_printf(r, "%zu extensions, expected %zu; ",
 		             mtasts_record_extension_count(rec), e->ext_name.n);
@@ -1052,8 +1059,9 @@ check_record_fields(struct t_buf *r, const struct expect *e,
 		           e->ext_name.v[i]) != 0 ||
 		    strcmp(mtasts_record_extension_value(rec, i),
 		           e->ext_value.v[i]) != 0)
-			t_buf_printf(r, "extension %zu '%s=%s', expected "
-			                "'%s=%s'; ",
+			t_buf_printf(r,
+			             "extension %zu '%s=%s', expected "
+			             "'%s=%s'; ",
 			             i, mtasts_record_extension_name(rec, i),
 			             mtasts_record_extension_value(rec, i),
 			             e->ext_name.v[i], e->ext_value.v[i]);
@@ -1090,8 +1098,8 @@ record_round_trip(struct t_buf *r, const struct expect *e,
 		             t_diag_str(d));
 		goto out;
 	}
-	if (mtasts_diag_count(d) != t_count_diag(d, MTASTS_D_TXT_NAME_CASE,
-	                                         MTASTS_SEVERITY_WARNING))
+	if (mtasts_diag_count(d) !=
+	    t_count_diag(d, MTASTS_D_TXT_NAME_CASE, MTASTS_SEVERITY_WARNING))
 		t_buf_printf(r, "canonical text has diagnostics: %s; ",
 		             t_diag_str(d));
 	if (!mtasts_record_equal(rec, r2))
@@ -1228,10 +1236,12 @@ START_TEST(record_case)
 		if (sst == MTASTS_OK && st == MTASTS_OK &&
 		    !mtasts_record_equal(s, rec))
 			t_buf_str(&r, "as an RRset: another record; ");
-		wst = mtasts_record_select_rdata(&s2, &sel, rd, wls, 1, 0, NULL);
+		wst = mtasts_record_select_rdata(&s2, &sel, rd, wls, 1, 0,
+		                                 NULL);
 		if (wst != want)
-			t_buf_printf(&r, "as 1-byte wire strings: %s, expected "
-			                 "%s; ",
+			t_buf_printf(&r,
+			             "as 1-byte wire strings: %s, expected "
+			             "%s; ",
 			             t_status_name(wst), t_status_name(want));
 		if (wst == MTASTS_OK && st == MTASTS_OK &&
 		    !mtasts_record_equal(s2, rec))
@@ -1294,8 +1304,9 @@ check_tlsrpt_fields(struct t_buf *r, const struct expect *e,
 			t_buf_printf(r, "rua %zu '%.200s', expected '%.200s'; ",
 			             i, u ? u : "(null)", e->rua.v[i]);
 		if (!e->rua_scheme[i])
-			t_buf_printf(r, "expected file: rua %zu has no scheme "
-			                "line; ",
+			t_buf_printf(r,
+			             "expected file: rua %zu has no scheme "
+			             "line; ",
 			             i);
 		else if (sc != e->rua_scheme[i])
 			t_buf_printf(r, "rua %zu scheme %d, expected %s; ", i,
@@ -1315,8 +1326,9 @@ check_tlsrpt_fields(struct t_buf *r, const struct expect *e,
 		           e->ext_name.v[i]) != 0 ||
 		    strcmp(mtasts_tlsrpt_extension_value(rec, i),
 		           e->ext_value.v[i]) != 0)
-			t_buf_printf(r, "extension %zu '%s=%s', expected "
-			                "'%s=%s'; ",
+			t_buf_printf(r,
+			             "extension %zu '%s=%s', expected "
+			             "'%s=%s'; ",
 			             i, mtasts_tlsrpt_extension_name(rec, i),
 			             mtasts_tlsrpt_extension_value(rec, i),
 			             e->ext_name.v[i], e->ext_value.v[i]);
@@ -1361,9 +1373,8 @@ tlsrpt_fresh_builder(struct t_buf *r, const struct expect *e,
 			skipped = 1;
 			continue;
 		}
-		st = mtasts_tlsrpt_builder_add_extension(b, nm,
-		                                         e->ext_value.v[i],
-		                                         NULL);
+		st = mtasts_tlsrpt_builder_add_extension(
+		        b, nm, e->ext_value.v[i], NULL);
 		if (st != MTASTS_OK)
 			t_buf_printf(r, "builder refuses extension '%s': %s; ",
 			             nm, t_status_name(st));
@@ -1438,17 +1449,18 @@ tlsrpt_round_trip(struct t_buf *r, const struct expect *e,
 	 * scheme other than mailto/https (TA-06), mailto header fields
 	 * (TA-06); n_rest counts everything else but the last kind */
 	n_rest = mtasts_diag_count(d) -
-	                    t_count_diag(d, MTASTS_D_TXT_NAME_CASE,
-	                                 MTASTS_SEVERITY_WARNING) -
-	                    t_count_diag(d, MTASTS_D_TLSRPT_URI_SCHEME,
-	                                 MTASTS_SEVERITY_WARNING);
+	         t_count_diag(d, MTASTS_D_TXT_NAME_CASE,
+	                      MTASTS_SEVERITY_WARNING) -
+	         t_count_diag(d, MTASTS_D_TLSRPT_URI_SCHEME,
+	                      MTASTS_SEVERITY_WARNING);
 	if (n_rest != t_count_diag(d, MTASTS_D_TLSRPT_MAILTO_HEADERS,
-	                                      MTASTS_SEVERITY_WARNING))
+	                           MTASTS_SEVERITY_WARNING))
 		t_buf_printf(r, "canonical text has diagnostics: %s; ",
 		             t_diag_str(d));
 	if (t_count_diag(d, MTASTS_D_TLSRPT_URI_SCHEME, 0) != n_other)
-		t_buf_printf(r, "canonical text: %zu scheme warnings for %zu "
-		                "other-scheme URIs; ",
+		t_buf_printf(r,
+		             "canonical text: %zu scheme warnings for %zu "
+		             "other-scheme URIs; ",
 		             t_count_diag(d, MTASTS_D_TLSRPT_URI_SCHEME, 0),
 		             n_other);
 	if (!mtasts_tlsrpt_equal(rec, r2))
@@ -1550,8 +1562,8 @@ START_TEST(tlsrpt_case)
 	 * strings of 255 and of 1 byte (T-08): a candidate (T-06, TA-02)
 	 * gives the status of its parse and index 0, anything else no
 	 * record (T-07). */
-	for (mode = 0; mode < 3 && !(flags & MTASTS_PARSE_LENIENT) &&
-	               len <= 255 * 40;
+	for (mode = 0;
+	     mode < 3 && !(flags & MTASTS_PARSE_LENIENT) && len <= 255 * 40;
 	     mode++) {
 		static const char *const mode_name[] = { "text", "wire/255",
 			                                 "wire/1" };
@@ -1569,8 +1581,8 @@ START_TEST(tlsrpt_case)
 			                           NULL);
 		} else {
 			size_t wl;
-			unsigned char *w = to_wire(text, len,
-			                           mode == 1 ? 255 : 1, &wl);
+			unsigned char *w =
+			        to_wire(text, len, mode == 1 ? 255 : 1, &wl);
 			const unsigned char *rd[1] = { w };
 			size_t wls[1] = { wl };
 
@@ -1590,8 +1602,9 @@ START_TEST(tlsrpt_case)
 			t_buf_printf(&r, "as an RRset (%s): another record; ",
 			             mode_name[mode]);
 		if (sst != MTASTS_OK && s)
-			t_buf_printf(&r, "as an RRset (%s): *out not NULL "
-			                 "after a failure; ",
+			t_buf_printf(&r,
+			             "as an RRset (%s): *out not NULL "
+			             "after a failure; ",
 			             mode_name[mode]);
 		else
 			mtasts_tlsrpt_free(s);
@@ -1639,12 +1652,12 @@ select_once(int tlsrpt, void **out, size_t *sel, char **rr, size_t *lens,
 		w[i] = to_wire(rr[i], lens[i], mode == 1 ? 255 : 1, &wl[i]);
 	st = tlsrpt ? mtasts_tlsrpt_select_rdata(
 	                      (mtasts_tlsrpt **)out, sel,
-	                      (const unsigned char *const *)w, wl, count,
-	                      flags, d)
+	                      (const unsigned char *const *)w, wl, count, flags,
+	                      d)
 	            : mtasts_record_select_rdata(
 	                      (mtasts_record **)out, sel,
-	                      (const unsigned char *const *)w, wl, count,
-	                      flags, d);
+	                      (const unsigned char *const *)w, wl, count, flags,
+	                      d);
 	for (i = 0; i < count; i++)
 		free(w[i]);
 	free(w);
@@ -1665,8 +1678,7 @@ static void
 run_rrset(struct t_buf *r, struct expect *e, char **rr, size_t *lens,
           size_t count, unsigned int flags, int mode, int tlsrpt)
 {
-	static const char *const mode_name[] = { "text", "wire/255",
-		                                 "wire/1" };
+	static const char *const mode_name[] = { "text", "wire/255", "wire/1" };
 	void *rec = &rec, *q = &q;
 	mtasts_diag *d = t_diag_new();
 	size_t sel = 7, sel2 = 7, i, mark = r->n;
@@ -1789,8 +1801,9 @@ START_TEST(mx_case)
 	int want = atoi(c->expect);
 	int got = mtasts_mx_match(c->pattern, c->host);
 
-	ck_assert_msg(got == want, "mx/cases.tsv:%u %s: pattern '%s' host "
-	                           "'%s': %d, expected %d",
+	ck_assert_msg(got == want,
+	              "mx/cases.tsv:%u %s: pattern '%s' host "
+	              "'%s': %d, expected %d",
 	              c->lineno, c->id, c->pattern, c->host, got, want);
 	/* the same through a policy holding the pattern */
 	if (mtasts_mx_pattern_check(c->pattern, NULL) == MTASTS_OK) {
@@ -1799,20 +1812,23 @@ START_TEST(mx_case)
 		size_t idx = 99;
 
 		t_buf_init(&b);
-		t_buf_printf(&b, "version: STSv1\nmode: enforce\nmax_age: 1\n"
-		                 "mx: %s\n",
+		t_buf_printf(&b,
+		             "version: STSv1\nmode: enforce\nmax_age: 1\n"
+		             "mx: %s\n",
 		             c->pattern);
 		ck_assert_int_eq(t_policy_parse(&p, b.p, b.n, 0, NULL),
 		                 MTASTS_OK);
 		t_buf_free(&b);
 		got = mtasts_policy_match(p, c->host, &idx);
 		mtasts_policy_free(p);
-		ck_assert_msg(got == want && idx == (want ? 0 : MTASTS_NO_INDEX),
+		ck_assert_msg(got == want &&
+		                      idx == (want ? 0 : MTASTS_NO_INDEX),
 		              "mx/cases.tsv:%u %s: policy match %d index %zu",
 		              c->lineno, c->id, got, idx);
 	} else {
-		ck_assert_msg(want == 0, "mx/cases.tsv:%u %s: invalid pattern "
-		                         "expected to match",
+		ck_assert_msg(want == 0,
+		              "mx/cases.tsv:%u %s: invalid pattern "
+		              "expected to match",
 		              c->lineno, c->id);
 	}
 }
@@ -1831,8 +1847,7 @@ START_TEST(mx_pattern)
 	char name[80];
 
 	t_buf_init(&r);
-	snprintf(name, sizeof(name), "mx/patterns.tsv:%u %s", c->lineno,
-	         c->id);
+	snprintf(name, sizeof(name), "mx/patterns.tsv:%u %s", c->lineno, c->id);
 	if (st != (valid ? MTASTS_OK : MTASTS_EMX))
 		t_buf_printf(&r, "status %s; ", t_status_name(st));
 	if (!valid && strcmp(c->expect, "!") != 0) {
@@ -1849,7 +1864,8 @@ START_TEST(mx_pattern)
 				*at = '\0';
 				col = (unsigned int)atoi(at + 1);
 			}
-			for (alt = strtok_r(item, "|", &s2); alt && nc < MAX_ALT;
+			for (alt = strtok_r(item, "|", &s2);
+			     alt && nc < MAX_ALT;
 			     alt = strtok_r(NULL, "|", &s2)) {
 				codes[nc] = t_code_from_name(alt);
 				if (!codes[nc])
@@ -1911,7 +1927,8 @@ START_TEST(mx_pattern)
 	{
 		mtasts_policy_builder *b = NULL;
 
-		ck_assert_int_eq(mtasts_policy_builder_new(&b, NULL), MTASTS_OK);
+		ck_assert_int_eq(mtasts_policy_builder_new(&b, NULL),
+		                 MTASTS_OK);
 		if (mtasts_policy_builder_add_mx(b, c->pattern, NULL) !=
 		    (valid ? MTASTS_OK : MTASTS_EMX))
 			t_buf_str(&r, "builder disagrees; ");
@@ -1936,8 +1953,9 @@ START_TEST(mx_pattern)
 			int pst;
 
 			t_buf_init(&b);
-			t_buf_printf(&b, "version: STSv1\nmode: enforce\n"
-			                 "max_age: 1\nmx: %s\n",
+			t_buf_printf(&b,
+			             "version: STSv1\nmode: enforce\n"
+			             "max_age: 1\nmx: %s\n",
 			             c->pattern);
 			pst = t_policy_parse(&p, b.p, b.n, 0, pd);
 			if (pst != (valid ? MTASTS_OK : MTASTS_EMX))
@@ -1947,7 +1965,8 @@ START_TEST(mx_pattern)
 			for (i = 0; i < mtasts_diag_count(d); i++)
 				if (t_find_diag(pd, mtasts_diag_code(d, i),
 				                MTASTS_SEVERITY_ERROR, 4,
-				                mtasts_diag_column(d, i) + 4) < 0)
+				                mtasts_diag_column(d, i) + 4) <
+				    0)
 					t_buf_printf(&r, "in a policy: %s; ",
 					             t_diag_str(pd));
 			if (valid && p) {

@@ -46,8 +46,9 @@ START_TEST(diag_null_and_out_of_range)
 	ck_assert_ptr_null(mtasts_diag_message(d, 0));
 
 	/* one entry: index 1 and SIZE_MAX are out of range */
-	ck_assert_int_eq(t_policy_parse_str(&p, "version: STSv1\nmode: none\n"
-	                                        "max_age: x\n",
+	ck_assert_int_eq(t_policy_parse_str(&p,
+	                                    "version: STSv1\nmode: none\n"
+	                                    "max_age: x\n",
 	                                    0, d),
 	                 MTASTS_EMAXAGE);
 	ck_assert_uint_eq(mtasts_diag_count(d), 1);
@@ -95,8 +96,9 @@ START_TEST(diag_accumulates_and_clears)
 	ck_assert_uint_eq(mtasts_diag_error_count(d), mtasts_diag_count(d));
 
 	/* a successful parse with warnings appends warnings only */
-	ck_assert_int_eq(t_policy_parse_str(&p, "version: STSv1\nmode: none\n"
-	                                        "max_age: 1\nmax_age: 2\n",
+	ck_assert_int_eq(t_policy_parse_str(&p,
+	                                    "version: STSv1\nmode: none\n"
+	                                    "max_age: 1\nmax_age: 2\n",
 	                                    0, d),
 	                 MTASTS_OK);
 	ck_assert_uint_eq(mtasts_diag_error_count(d) + 1, mtasts_diag_count(d));
@@ -120,7 +122,10 @@ static const struct {
 	const char *text;
 	size_t len;
 } hostile[] = {
-#define H(p, s) { p, s, sizeof(s) - 1 }
+#define H(p, s)                                                                \
+	{                                                                      \
+		p, s, sizeof(s) - 1                                            \
+	}
 	H(1, "version: STSv1\nmode: none\nmax_age: 1\nfoo: a\x01"
 	     "b\n"),
 	H(1, "version: STSv1\nmode: enforce\nmax_age: 1\n"
@@ -159,14 +164,14 @@ START_TEST(diag_messages_printable)
 		if (hostile[_i].policy) {
 			mtasts_policy *p = NULL;
 
-			st = t_policy_parse(&p, hostile[_i].text, hostile[_i].len,
-			                    flags, d);
+			st = t_policy_parse(&p, hostile[_i].text,
+			                    hostile[_i].len, flags, d);
 			mtasts_policy_free(p);
 		} else {
 			mtasts_record *r = NULL;
 
-			st = t_record_parse(&r, hostile[_i].text, hostile[_i].len,
-			                    flags, d);
+			st = t_record_parse(&r, hostile[_i].text,
+			                    hostile[_i].len, flags, d);
 			mtasts_record_free(r);
 		}
 		ck_assert_int_ne(st, MTASTS_OK);
@@ -357,15 +362,16 @@ START_TEST(status_names)
 		ck_assert_ptr_eq(text, mtasts_strerror(st)); /* static */
 		ck_assert_pstr_eq(name, t_status_name(st));
 		for (j = 0; j < i; j++)
-			ck_assert_str_ne(text, mtasts_strerror(all_statuses[j]));
+			ck_assert_str_ne(text,
+			                 mtasts_strerror(all_statuses[j]));
 	}
 }
 END_TEST
 
 START_TEST(status_names_unknown)
 {
-	static const int unknown[] = { 1, 2, 100, -18, -19, -100, INT_MIN,
-		                       INT_MAX };
+	static const int unknown[] = { 1,   2,    100,     -18,
+		                       -19, -100, INT_MIN, INT_MAX };
 	size_t i;
 
 	for (i = 0; i < T_ARRAY_LEN(unknown); i++) {
@@ -387,12 +393,11 @@ END_TEST
 
 START_TEST(code_names_unknown)
 {
-	static const int unknown[] = { 0,   1,   -1,  100, 117, 199, 200,
-		                       213, 219, 222, 299, 300, 317, 399,
-		                       400, 412, 500, 509, 600, 618, 700,
-		                       705, 709, 718, 719, 726, 800,
-		                       802, 900,
-		                       INT_MIN, INT_MAX };
+	static const int unknown[] = { 0,   1,       -1,     100, 117, 199, 200,
+		                       213, 219,     222,    299, 300, 317, 399,
+		                       400, 412,     500,    509, 600, 618, 700,
+		                       705, 709,     718,    719, 726, 800, 802,
+		                       900, INT_MIN, INT_MAX };
 	size_t i;
 
 	for (i = 0; i < T_ARRAY_LEN(unknown); i++)
@@ -492,9 +497,9 @@ START_TEST(args_null_out)
 	                 MTASTS_EINVAL);
 	ck_assert_uint_eq(sel, MTASTS_NO_INDEX);
 	sel = 7;
-	ck_assert_int_eq(mtasts_record_select_rdata(NULL, &sel, rd, wlen, 1, 0,
-	                                            NULL),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_record_select_rdata(NULL, &sel, rd, wlen, 1, 0, NULL),
+	        MTASTS_EINVAL);
 	ck_assert_uint_eq(sel, MTASTS_NO_INDEX);
 }
 END_TEST
@@ -520,9 +525,9 @@ START_TEST(args_unknown_flags)
 		mtasts_diag_free(d);
 		return;
 	}
-	ck_assert_int_eq(mtasts_policy_parse(&p, policy, strlen(policy), flags,
-	                                     d),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_policy_parse(&p, policy, strlen(policy), flags, d),
+	        MTASTS_EINVAL);
 	ck_assert_ptr_null(p);
 	ck_assert_int_eq(mtasts_policy_parse(&p, policy, strlen(policy),
 	                                     flags | MTASTS_PARSE_LENIENT, d),
@@ -538,9 +543,9 @@ START_TEST(args_unknown_flags)
 	ck_assert_uint_eq(sel, MTASTS_NO_INDEX);
 	r = (mtasts_record *)&r;
 	sel = 7;
-	ck_assert_int_eq(mtasts_record_select_rdata(&r, &sel, rd, wlen, 1,
-	                                            flags, d),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_record_select_rdata(&r, &sel, rd, wlen, 1, flags, d),
+	        MTASTS_EINVAL);
 	ck_assert_ptr_null(r);
 	ck_assert_uint_eq(sel, MTASTS_NO_INDEX);
 
@@ -552,16 +557,16 @@ START_TEST(args_unknown_flags)
 	if (flags != MTASTS_FORMAT_LF) {
 		char buf[128];
 
-		ck_assert_int_eq(mtasts_policy_format(p, buf, sizeof(buf),
-		                                      flags),
-		                 MTASTS_EINVAL);
+		ck_assert_int_eq(
+		        mtasts_policy_format(p, buf, sizeof(buf), flags),
+		        MTASTS_EINVAL);
 		ck_assert_int_eq(mtasts_policy_format_alloc(p, flags, &s),
 		                 MTASTS_EINVAL);
 		ck_assert_ptr_null(s);
 		s = (char *)&s;
-		ck_assert_int_eq(mtasts_record_format(r, buf, sizeof(buf),
-		                                      flags),
-		                 MTASTS_EINVAL);
+		ck_assert_int_eq(
+		        mtasts_record_format(r, buf, sizeof(buf), flags),
+		        MTASTS_EINVAL);
 		ck_assert_int_eq(mtasts_record_format_alloc(r, flags, &s),
 		                 MTASTS_EINVAL);
 		ck_assert_ptr_null(s);
@@ -593,9 +598,9 @@ START_TEST(args_null_text)
 	ck_assert_ptr_null(p);
 	ck_assert_diag(d, MTASTS_D_EMPTY, MTASTS_SEVERITY_ERROR, 0, 0);
 	mtasts_diag_clear(d);
-	ck_assert_int_eq(mtasts_policy_parse(&p, NULL, 0, MTASTS_PARSE_LENIENT,
-	                                     d),
-	                 MTASTS_ESYNTAX);
+	ck_assert_int_eq(
+	        mtasts_policy_parse(&p, NULL, 0, MTASTS_PARSE_LENIENT, d),
+	        MTASTS_ESYNTAX);
 	ck_assert_diag(d, MTASTS_D_EMPTY, MTASTS_SEVERITY_ERROR, 0, 0);
 	mtasts_diag_clear(d);
 	r = (mtasts_record *)&r;
@@ -630,8 +635,9 @@ START_TEST(args_other_null)
 	ck_assert_int_eq(mtasts_record_format_alloc(NULL, 0, &s),
 	                 MTASTS_EINVAL);
 	ck_assert_ptr_null(s);
-	ck_assert_int_eq(t_policy_parse_str(&p, "version: STSv1\nmode: none\n"
-	                                        "max_age: 1",
+	ck_assert_int_eq(t_policy_parse_str(&p,
+	                                    "version: STSv1\nmode: none\n"
+	                                    "max_age: 1",
 	                                    0, NULL),
 	                 MTASTS_OK);
 	ck_assert_int_eq(t_record_parse_str(&r, "v=STSv1; id=1", 0, NULL),
@@ -679,7 +685,8 @@ START_TEST(args_diag_optional)
 			mtasts_diag *d = t_diag_new();
 			mtasts_policy *a = NULL, *b = NULL;
 			int sa = t_policy_parse_str(&a, policies[i], flags, d);
-			int sb = t_policy_parse_str(&b, policies[i], flags, NULL);
+			int sb = t_policy_parse_str(&b, policies[i], flags,
+			                            NULL);
 
 			ck_assert_int_eq(sa, sb);
 			if (sa == MTASTS_OK)

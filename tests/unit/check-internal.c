@@ -44,13 +44,13 @@ START_TEST(registry_sorted_and_named)
 				found = 1;
 		ck_assert_msg(found, "code %d not registered", t_codes[j].code);
 		if (t_codes[j].status != MTASTS_OK)
-			ck_assert_msg(mtasts__diag_code_status(t_codes[j].code) ==
-			                      t_codes[j].status,
-			              "%s: status %s, expected %s",
-			              t_codes[j].name,
-			              t_status_name(mtasts__diag_code_status(
-			                      t_codes[j].code)),
-			              t_status_name(t_codes[j].status));
+			ck_assert_msg(
+			        mtasts__diag_code_status(t_codes[j].code) ==
+			                t_codes[j].status,
+			        "%s: status %s, expected %s", t_codes[j].name,
+			        t_status_name(mtasts__diag_code_status(
+			                t_codes[j].code)),
+			        t_status_name(t_codes[j].status));
 	}
 }
 END_TEST
@@ -73,14 +73,17 @@ START_TEST(ctype_tables)
 		int host = ldh || c == '.';
 		unsigned int lower = (c >= 'A' && c <= 'Z') ? c + 32 : c;
 
-		ck_assert_msg(!!MTASTS__IS(c, MTASTS__C_ALPHA) == alpha, "%u", c);
-		ck_assert_msg(!!MTASTS__IS(c, MTASTS__C_DIGIT) == digit, "%u", c);
+		ck_assert_msg(!!MTASTS__IS(c, MTASTS__C_ALPHA) == alpha, "%u",
+		              c);
+		ck_assert_msg(!!MTASTS__IS(c, MTASTS__C_DIGIT) == digit, "%u",
+		              c);
 		ck_assert_msg(!!MTASTS__IS(c, MTASTS__C_LDH) == ldh, "%u", c);
 		ck_assert_msg(!!MTASTS__IS(c, MTASTS__C_NAME) == name, "%u", c);
 		ck_assert_msg(!!MTASTS__IS(c, MTASTS__C_TXTVAL) == txtval, "%u",
 		              c);
 		ck_assert_msg(!!MTASTS__IS(c, MTASTS__C_WSP) == wsp, "%u", c);
-		ck_assert_msg(!!MTASTS__IS(c, MTASTS__C_VCHAR) == vchar, "%u", c);
+		ck_assert_msg(!!MTASTS__IS(c, MTASTS__C_VCHAR) == vchar, "%u",
+		              c);
 		ck_assert_msg(!!MTASTS__IS(c, MTASTS__C_HOST) == host, "%u", c);
 		ck_assert_uint_eq(MTASTS__LOWER(c), lower);
 	}
@@ -142,10 +145,10 @@ static size_t
 gen_pattern(uint64_t *rs, unsigned char *p, size_t cap)
 {
 	static const char ldh[] = "abcxyzABCXYZ0189-";
-	static const unsigned char odd[] = { '*', '_', ' ', '\t', ',', ':',
-		                             '[', ']', '.', '\r', '\n', 0x0e,
-		                             0x10, 0x19, 0x7f, 0x80, 0xc3,
-		                             0xff, 0x00, '/', '@' };
+	static const unsigned char odd[] = { '*',  '_',  ' ',  '\t', ',',  ':',
+		                             '[',  ']',  '.',  '\r', '\n', 0x0e,
+		                             0x10, 0x19, 0x7f, 0x80, 0xc3, 0xff,
+		                             0x00, '/',  '@' };
 	size_t n = 0, labels, l, i;
 	uint64_t r = t_rand(rs);
 
@@ -208,8 +211,8 @@ check_validators(const unsigned char *p, size_t n, mtasts_diag *d)
 	            "mx_lower %d, mx_check %d for '%.*s' (%zu bytes)", lo, ch,
 	            (int)n, (const char *)p, n);
 	T_CHECK_MSG(!!lo == want,
-	            "mx_lower %d, reference %d for '%.*s' (%zu bytes)", lo, want,
-	            (int)n, (const char *)p, n);
+	            "mx_lower %d, reference %d for '%.*s' (%zu bytes)", lo,
+	            want, (int)n, (const char *)p, n);
 	if (lo)
 		for (i = 0; i < n; i++)
 			T_CHECK((unsigned char)dst[i] == ref_lower(p[i]));
@@ -239,10 +242,22 @@ check_validators(const unsigned char *p, size_t n, mtasts_diag *d)
 START_TEST(mx_validators_agree_fixed)
 {
 	static const char *const fixed[] = {
-		"", "*", "*.", "*.a", "**.a", "*a", "a*", ".", "..", "a.", ".a",
-		"a..b", "-", "a-", "-a", "a-b", "a--b", "a.-b", "a.b-", "*.-a",
-		"*.*", "*.*.a", "a.*", "_", "a_b", "a b", " a", "a ", "\t",
-		"xn--bcher-kva.example", "192.0.2.1", "a.b.c.d.e.f.g",
+		"",          "*",
+		"*.",        "*.a",
+		"**.a",      "*a",
+		"a*",        ".",
+		"..",        "a.",
+		".a",        "a..b",
+		"-",         "a-",
+		"-a",        "a-b",
+		"a--b",      "a.-b",
+		"a.b-",      "*.-a",
+		"*.*",       "*.*.a",
+		"a.*",       "_",
+		"a_b",       "a b",
+		" a",        "a ",
+		"\t",        "xn--bcher-kva.example",
+		"192.0.2.1", "a.b.c.d.e.f.g",
 	};
 	mtasts_diag *d = t_diag_new();
 	unsigned char buf[600];
@@ -377,10 +392,10 @@ host_variant(uint64_t *rs, char *h)
 START_TEST(mx_match_vs_reference)
 {
 	uint64_t rs = 0xDEADBEEFull * (uint64_t)(_i + 1);
-	static const char *const labels[] = { "mx", "a", "MX1", "x-y", "-a",
-		                              "a-", "", "a.b", "l_l", "0",
-		                              "*", "xn--d1acufc", "m\rx",
-		                              "\xc3\xa9" };
+	static const char *const labels[] = {
+		"mx",  "a",   "MX1", "x-y", "-a",          "a-",   "",
+		"a.b", "l_l", "0",   "*",   "xn--d1acufc", "m\rx", "\xc3\xa9"
+	};
 	long matches = 0;
 	int i;
 
@@ -400,7 +415,8 @@ START_TEST(mx_match_vs_reference)
 			/* the pattern itself, "*" replaced by a label */
 			if (pat[0] == '*')
 				snprintf(host, sizeof(host), "%s%s",
-				         labels[t_rand(&rs) % T_ARRAY_LEN(labels)],
+				         labels[t_rand(&rs) %
+				                T_ARRAY_LEN(labels)],
 				         pat + 1);
 			else
 				snprintf(host, sizeof(host), "%s", pat);
@@ -419,7 +435,8 @@ START_TEST(mx_match_vs_reference)
 				        (char)(1 + t_rand(&rs) % 255);
 		} else {
 			/* another random pattern as the host */
-			size_t hn = gen_pattern(&rs, (unsigned char *)host, 300);
+			size_t hn =
+			        gen_pattern(&rs, (unsigned char *)host, 300);
 
 			for (k = 0; k < hn; k++)
 				if (!host[k])
@@ -437,8 +454,17 @@ END_TEST
 START_TEST(mx_match_every_byte)
 {
 	static const char *const pats[] = {
-		"a", "ab", "a-b", "a.b", "mx1.example.com", "MX-9.Example.Net",
-		"*.a", "*.example.com", "*.a-0.b9", "x", "xn--bcher-kva.example",
+		"a",
+		"ab",
+		"a-b",
+		"a.b",
+		"mx1.example.com",
+		"MX-9.Example.Net",
+		"*.a",
+		"*.example.com",
+		"*.a-0.b9",
+		"x",
+		"xn--bcher-kva.example",
 		"0123456789.0-9",
 	};
 	long matches = 0;
@@ -513,45 +539,48 @@ static const struct {
 	size_t n;
 	size_t want;
 } utf8_vec[] = {
-#define U(s, w) { s, sizeof(s) - 1, w }
-	U("\xc2\x80", 2),          /* U+0080 */
-	U("\xdf\xbf", 2),          /* U+07FF */
+#define U(s, w)                                                                \
+	{                                                                      \
+		s, sizeof(s) - 1, w                                            \
+	}
+	U("\xc2\x80", 2), /* U+0080 */
+	U("\xdf\xbf", 2), /* U+07FF */
 	U("\xc3\xa9", 2),
-	U("\xc0\x80", 0),          /* overlong NUL */
-	U("\xc0\xaf", 0),          /* overlong '/' */
-	U("\xc1\xbf", 0),          /* overlong */
-	U("\xe0\x80\x80", 0),      /* overlong */
-	U("\xe0\x9f\xbf", 0),      /* overlong U+07FF */
-	U("\xe0\xa0\x80", 3),      /* U+0800 */
-	U("\xe2\x82\xac", 3),      /* euro */
-	U("\xed\x9f\xbf", 3),      /* U+D7FF */
-	U("\xed\xa0\x80", 0),      /* U+D800 surrogate */
-	U("\xed\xbf\xbf", 0),      /* U+DFFF surrogate */
-	U("\xee\x80\x80", 3),      /* U+E000 */
-	U("\xef\xbb\xbf", 3),      /* U+FEFF (BOM) */
-	U("\xef\xbf\xbf", 3),      /* U+FFFF */
-	U("\xf0\x80\x80\x80", 0),  /* overlong */
-	U("\xf0\x8f\xbf\xbf", 0),  /* overlong U+FFFF */
-	U("\xf0\x90\x80\x80", 4),  /* U+10000 */
+	U("\xc0\x80", 0),         /* overlong NUL */
+	U("\xc0\xaf", 0),         /* overlong '/' */
+	U("\xc1\xbf", 0),         /* overlong */
+	U("\xe0\x80\x80", 0),     /* overlong */
+	U("\xe0\x9f\xbf", 0),     /* overlong U+07FF */
+	U("\xe0\xa0\x80", 3),     /* U+0800 */
+	U("\xe2\x82\xac", 3),     /* euro */
+	U("\xed\x9f\xbf", 3),     /* U+D7FF */
+	U("\xed\xa0\x80", 0),     /* U+D800 surrogate */
+	U("\xed\xbf\xbf", 0),     /* U+DFFF surrogate */
+	U("\xee\x80\x80", 3),     /* U+E000 */
+	U("\xef\xbb\xbf", 3),     /* U+FEFF (BOM) */
+	U("\xef\xbf\xbf", 3),     /* U+FFFF */
+	U("\xf0\x80\x80\x80", 0), /* overlong */
+	U("\xf0\x8f\xbf\xbf", 0), /* overlong U+FFFF */
+	U("\xf0\x90\x80\x80", 4), /* U+10000 */
 	U("\xf0\x9f\x98\x80", 4),
-	U("\xf4\x8f\xbf\xbf", 4),  /* U+10FFFF */
-	U("\xf4\x90\x80\x80", 0),  /* above U+10FFFF */
+	U("\xf4\x8f\xbf\xbf", 4), /* U+10FFFF */
+	U("\xf4\x90\x80\x80", 0), /* above U+10FFFF */
 	U("\xf5\x80\x80\x80", 0),
 	U("\xf8\x88\x80\x80\x80", 0),
 	U("\xfe", 0),
 	U("\xff", 0),
-	U("\x80", 0),              /* lone continuation */
+	U("\x80", 0), /* lone continuation */
 	U("\xbf", 0),
-	U("\xc2", 0),              /* truncated */
+	U("\xc2", 0), /* truncated */
 	U("\xe2\x82", 0),
 	U("\xf0\x9f\x98", 0),
-	U("\xc2\x41", 0),          /* bad continuation */
+	U("\xc2\x41", 0), /* bad continuation */
 	U("\xc2\xc0", 0),
 	U("\xe2\x28\xa1", 0),
 	U("\xe2\x82\x28", 0),
 	U("\xf0\x9f\x98\x41", 0),
 	U("\xf0\x28\x8c\xbc", 0),
-	U("\xc3\xa9\x80", 2),      /* a sequence followed by more bytes */
+	U("\xc3\xa9\x80", 2), /* a sequence followed by more bytes */
 #undef U
 };
 
@@ -560,9 +589,9 @@ START_TEST(utf8_vectors)
 	/* an exact-size copy: valgrind sees any read past n */
 	char *c = t_dup(utf8_vec[_i].bytes, utf8_vec[_i].n);
 
-	ck_assert_uint_eq(mtasts__utf8_seq((const unsigned char *)c,
-	                                   utf8_vec[_i].n),
-	                  utf8_vec[_i].want);
+	ck_assert_uint_eq(
+	        mtasts__utf8_seq((const unsigned char *)c, utf8_vec[_i].n),
+	        utf8_vec[_i].want);
 	free(c);
 }
 END_TEST
@@ -582,7 +611,8 @@ START_TEST(utf8_truncated)
 			char *c = t_dup(utf8_vec[i].bytes, k);
 
 			ck_assert_uint_eq(
-			        mtasts__utf8_seq((const unsigned char *)c, k), 0);
+			        mtasts__utf8_seq((const unsigned char *)c, k),
+			        0);
 			free(c);
 		}
 	}
@@ -615,8 +645,8 @@ END_TEST
 /* The fourth byte of F0-F4 sequences. */
 START_TEST(utf8_exhaustive_4)
 {
-	static const unsigned char mid[] = { 0x00, 0x7f, 0x80, 0x8f, 0x90,
-		                             0xbf, 0xc0, 0xff };
+	static const unsigned char mid[] = { 0x00, 0x7f, 0x80, 0x8f,
+		                             0x90, 0xbf, 0xc0, 0xff };
 	unsigned char b[4];
 	unsigned int c0, c1, c3;
 	size_t m;
@@ -631,8 +661,8 @@ START_TEST(utf8_exhaustive_4)
 					b[3] = (unsigned char)c3;
 					T_CHECK_MSG(mtasts__utf8_seq(b, 4) ==
 					                    ref_utf8(b, 4),
-					            "%02x %02x %02x %02x", c0, c1,
-					            mid[m], c3);
+					            "%02x %02x %02x %02x", c0,
+					            c1, mid[m], c3);
 				}
 }
 END_TEST

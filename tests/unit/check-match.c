@@ -31,18 +31,18 @@ static const struct {
 	{ "a!b", MTASTS_D_MX_INVALID_CHAR, 2 },
 	{ "a/b", MTASTS_D_MX_INVALID_CHAR, 2 },
 	{ "a@b.c", MTASTS_D_MX_INVALID_CHAR, 2 },
-	{ "a.b.", MTASTS_D_MX_TRAILING_DOT, 4 },      /* */
+	{ "a.b.", MTASTS_D_MX_TRAILING_DOT, 4 }, /* */
 	{ "*.a.", MTASTS_D_MX_TRAILING_DOT, 4 },
-	{ "*", MTASTS_D_MX_WILDCARD, 1 },              /* */
+	{ "*", MTASTS_D_MX_WILDCARD, 1 }, /* */
 	{ "*a.b", MTASTS_D_MX_WILDCARD, 1 },
 	{ "a.*.b", MTASTS_D_MX_WILDCARD, 3 },
 	{ "*.*.b", MTASTS_D_MX_WILDCARD, 3 },
 	{ "a*.b", MTASTS_D_MX_WILDCARD, 2 },
 	{ "a.b*", MTASTS_D_MX_WILDCARD, 4 },
 	{ "**.b", MTASTS_D_MX_WILDCARD, 1 },
-	{ "b\xc3\xbc.c", MTASTS_D_MX_U_LABEL, 2 },     /* */
+	{ "b\xc3\xbc.c", MTASTS_D_MX_U_LABEL, 2 }, /* */
 	{ "\xe4\xbe\x8b.example", MTASTS_D_MX_U_LABEL, 1 },
-	{ "a b", MTASTS_D_MX_LIST, 2 },                /* */
+	{ "a b", MTASTS_D_MX_LIST, 2 }, /* */
 	{ "a,b", MTASTS_D_MX_LIST, 2 },
 	{ "a.example, b.example", MTASTS_D_MX_LIST, 10 },
 	{ "a:25", MTASTS_D_MX_PORT, 2 },
@@ -151,10 +151,10 @@ END_TEST
 
 static const char *const good_patterns[] = {
 	"a",
-	"localhost",           /* single label */
-	"*.com",               /* public suffix */
+	"localhost", /* single label */
+	"*.com",     /* public suffix */
 	"*.a",
-	"192.0.2.1",           /* digits-only labels are a Domain */
+	"192.0.2.1", /* digits-only labels are a Domain */
 	"xn--bcher-kva.example",
 	"a--b.example",
 	"a-b-c.d",
@@ -212,10 +212,10 @@ static const struct {
 	{ "*.example.com", "a.example.com", 1 },
 	{ "*.example.com", "1.example.com", 1 },
 	{ "*.example.com", "a-b.example.com", 1 },
-	{ "*.example.com", "example.com", 0 },       /* apex */
+	{ "*.example.com", "example.com", 0 }, /* apex */
 	{ "*.example.com", "example.com.", 0 },
-	{ "*.example.com", ".example.com", 0 },      /* empty label */
-	{ "*.example.com", "a.b.example.com", 0 },   /* two labels */
+	{ "*.example.com", ".example.com", 0 },    /* empty label */
+	{ "*.example.com", "a.b.example.com", 0 }, /* two labels */
 	{ "*.example.com", "a..example.com", 0 },
 	{ "*.example.com", "-a.example.com", 0 },
 	{ "*.example.com", "a-.example.com", 0 },
@@ -238,14 +238,17 @@ static const struct {
 	{ "*.a", ".a", 0 },
 	{ "*.a", "", 0 },
 	/* U-labels never match (DNS gives A-labels) */
-	{ "xn--bcher-kva.example", "b\xc3\xbc"
-	                           "cher.example",
+	{ "xn--bcher-kva.example",
+	  "b\xc3\xbc"
+	  "cher.example",
 	  0 },
-	{ "*.example", "b\xc3\xbc"
-	               "cher.example",
+	{ "*.example",
+	  "b\xc3\xbc"
+	  "cher.example",
 	  0 },
-	{ "*.xn--bcher-kva.example", "mx.b\xc3\xbc"
-	                             "cher.example",
+	{ "*.xn--bcher-kva.example",
+	  "mx.b\xc3\xbc"
+	  "cher.example",
 	  0 },
 	{ "b\xc3\xbc"
 	  "cher.example",
@@ -255,23 +258,27 @@ static const struct {
 	{ "xn--bcher-kva.example", "XN--BCHER-KVA.EXAMPLE.", 1 },
 	/* control characters that OR 0x20 would turn into '-', '.', digits */
 	{ "mx1-a.example.com", "mx1\ra.example.com", 0 },
-	{ "mx1.example.com", "mx1\x0e"
-	                     "example.com",
+	{ "mx1.example.com",
+	  "mx1\x0e"
+	  "example.com",
 	  0 },
 	{ "mx0.example.com", "mx\x10.example.com", 0 },
 	{ "mx9.example.com", "mx\x19.example.com", 0 },
 	{ "a-b", "a\rb", 0 },
-	{ "a.b", "a\x0e"
-	         "b",
+	{ "a.b",
+	  "a\x0e"
+	  "b",
 	  0 },
-	{ "a1b2", "a\x11"
-	          "b\x12",
+	{ "a1b2",
+	  "a\x11"
+	  "b\x12",
 	  0 },
 	{ "*.a-b.example", "x.a\rb.example", 0 },
 	{ "*.example.com", "m\rx.example.com", 0 },
 	{ "*.example.com", "\x10.example.com", 0 },
-	{ "*.example.com", "mx\x0e"
-	                   "example.com",
+	{ "*.example.com",
+	  "mx\x0e"
+	  "example.com",
 	  0 },
 	/* bytes with the high bit */
 	{ "mx1.example.com", "mx1.example.co\xed", 0 },
@@ -392,17 +399,19 @@ START_TEST(mx_every_byte_every_position)
 	for (dot = 0; dot <= 1; dot++) {
 		for (pos = 0; pos < len; pos++) {
 			for (c = 1; c < 256; c++) {
-				int want = same_ascii_ci((unsigned char)pat[pos],
-				                         (unsigned char)c);
+				int want =
+				        same_ascii_ci((unsigned char)pat[pos],
+				                      (unsigned char)c);
 
 				memcpy(host, pat, len + 1);
 				host[pos] = (char)c;
 				if (dot)
 					strcat(host, ".");
-				T_CHECK_MSG(mtasts_mx_match(pat, host) == want,
-				            "pattern '%s' host byte %zu = 0x%02x: "
-				            "expected %d",
-				            pat, pos, c, want);
+				T_CHECK_MSG(
+				        mtasts_mx_match(pat, host) == want,
+				        "pattern '%s' host byte %zu = 0x%02x: "
+				        "expected %d",
+				        pat, pos, c, want);
 			}
 		}
 	}
@@ -526,8 +535,9 @@ START_TEST(policy_match_vs_mx_match)
 		    MTASTS_OK)
 			continue;
 		t_buf_init(&b);
-		t_buf_printf(&b, "version: STSv1\nmode: enforce\nmax_age: 1\n"
-		                 "mx: %s\n",
+		t_buf_printf(&b,
+		             "version: STSv1\nmode: enforce\nmax_age: 1\n"
+		             "mx: %s\n",
 		             mx_vec[i].pattern);
 		ck_assert_int_eq(t_policy_parse(&p, b.p, b.n, 0, NULL),
 		                 MTASTS_OK);
@@ -557,10 +567,10 @@ START_TEST(hostile_locale)
 		if (setlocale(LC_ALL, names[i]))
 			break;
 	/* a missing locale is not an error: the checks still run */
-	ck_assert_int_eq(mtasts_mx_match("MAIL.EXAMPLE.COM", "mail.example.com"),
-	                 1);
-	ck_assert_int_eq(mtasts_mx_match("mail.example.com", "MAIL.EXAMPLE.COM"),
-	                 1);
+	ck_assert_int_eq(
+	        mtasts_mx_match("MAIL.EXAMPLE.COM", "mail.example.com"), 1);
+	ck_assert_int_eq(
+	        mtasts_mx_match("mail.example.com", "MAIL.EXAMPLE.COM"), 1);
 	ck_assert_int_eq(mtasts_mx_match("*.EXAMPLE.COM", "mail.example.com"),
 	                 1);
 	ck_assert_int_eq(mtasts_mx_match("*.example.com", "MAIL.EXAMPLE.COM"),
@@ -572,11 +582,12 @@ START_TEST(hostile_locale)
 	ck_assert_int_eq(mtasts_mx_pattern_check("MAIL.EXAMPLE.COM", NULL),
 	                 MTASTS_OK);
 
-	ck_assert_int_eq(t_policy_parse_str(&p, "version: STSv1\n"
-	                                        "mode: enforce\n"
-	                                        "mx: MAIL.EXAMPLE.COM\n"
-	                                        "mx: *.INFO\n"
-	                                        "max_age: 1\n",
+	ck_assert_int_eq(t_policy_parse_str(&p,
+	                                    "version: STSv1\n"
+	                                    "mode: enforce\n"
+	                                    "mx: MAIL.EXAMPLE.COM\n"
+	                                    "mx: *.INFO\n"
+	                                    "max_age: 1\n",
 	                                    0, NULL),
 	                 MTASTS_OK);
 	ck_assert_pstr_eq(mtasts_policy_mx(p, 0), "mail.example.com");
@@ -588,14 +599,16 @@ START_TEST(hostile_locale)
 	mtasts_policy_free(p);
 
 	/* field names stay exact, values too */
-	ck_assert_int_eq(t_policy_parse_str(&p, "VERSION: STSv1\nMODE: none\n"
-	                                        "MAX_AGE: 1\n",
+	ck_assert_int_eq(t_policy_parse_str(&p,
+	                                    "VERSION: STSv1\nMODE: none\n"
+	                                    "MAX_AGE: 1\n",
 	                                    MTASTS_PARSE_LENIENT, NULL),
 	                 MTASTS_OK);
 	ck_assert_int_eq(mtasts_policy_mode(p), MTASTS_MODE_NONE);
 	mtasts_policy_free(p);
-	ck_assert_int_eq(t_policy_parse_str(&p, "version: STSv1\nmode: Testing\n"
-	                                        "max_age: 1\n",
+	ck_assert_int_eq(t_policy_parse_str(&p,
+	                                    "version: STSv1\nmode: Testing\n"
+	                                    "max_age: 1\n",
 	                                    MTASTS_PARSE_LENIENT, NULL),
 	                 MTASTS_EMODE);
 	ck_assert_int_eq(mtasts_mode_from_name("TESTING"), MTASTS_EMODE);

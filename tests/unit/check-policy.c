@@ -116,8 +116,8 @@ END_TEST
 /* Mode none: no mx needed, count 0. */
 START_TEST(policy_mode_none)
 {
-	mtasts_policy *p = pol("version: STSv1\r\nmode: none\r\nmax_age: 86400",
-	                       0);
+	mtasts_policy *p =
+	        pol("version: STSv1\r\nmode: none\r\nmax_age: 86400", 0);
 
 	ck_assert_int_eq(mtasts_policy_mode(p), MTASTS_MODE_NONE);
 	ck_assert_uint_eq(mtasts_policy_max_age(p), 86400);
@@ -134,9 +134,9 @@ START_TEST(policy_input_copied)
 	char *buf = t_dup(rfc_example, sizeof(rfc_example) - 1);
 	mtasts_policy *p = NULL;
 
-	ck_assert_int_eq(mtasts_policy_parse(&p, buf, sizeof(rfc_example) - 1,
-	                                     0, NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_policy_parse(&p, buf, sizeof(rfc_example) - 1, 0, NULL),
+	        MTASTS_OK);
 	memset(buf, 0, sizeof(rfc_example) - 1);
 	free(buf);
 	ck_assert_pstr_eq(mtasts_policy_mx(p, 0), "mail.example.com");
@@ -289,9 +289,9 @@ START_TEST(policy_format_canonical)
 	                                      MTASTS_FORMAT_DEFAULT),
 	                 (int)sizeof(crlf) - 1);
 	ck_assert_str_eq(buf, crlf);
-	ck_assert_int_eq(mtasts_policy_format(p, buf, sizeof(buf),
-	                                      MTASTS_FORMAT_LF),
-	                 (int)sizeof(lf) - 1);
+	ck_assert_int_eq(
+	        mtasts_policy_format(p, buf, sizeof(buf), MTASTS_FORMAT_LF),
+	        (int)sizeof(lf) - 1);
 	ck_assert_str_eq(buf, lf);
 
 	ck_assert_int_eq(mtasts_policy_format_alloc(p, 0, &s), MTASTS_OK);
@@ -305,9 +305,9 @@ START_TEST(policy_format_canonical)
 
 	/* max_age 0 prints as 0; mode none without mx */
 	p = pol("version: STSv1\nmode: none\nmax_age: 0000000000", 0);
-	ck_assert_int_eq(mtasts_policy_format(p, buf, sizeof(buf),
-	                                      MTASTS_FORMAT_LF),
-	                 37);
+	ck_assert_int_eq(
+	        mtasts_policy_format(p, buf, sizeof(buf), MTASTS_FORMAT_LF),
+	        37);
 	ck_assert_str_eq(buf, "version: STSv1\nmode: none\nmax_age: 0\n");
 	mtasts_policy_free(p);
 }
@@ -341,8 +341,8 @@ END_TEST
 START_TEST(mode_names)
 {
 	static const char *const bad[] = {
-		"",        "Enforce", "ENFORCE", "enforce ", " enforce",
-		"Testing", "NONE",    "nonE",    "enforc",   "enforced",
+		"",        "Enforce", "ENFORCE", "enforce ",  " enforce",
+		"Testing", "NONE",    "nonE",    "enforc",    "enforced",
 		"strict",  "off",     "none\n",  "testing\r",
 	};
 	size_t i;
@@ -473,8 +473,7 @@ START_TEST(policy_size_cap)
 	ck_assert_ptr_null(p);
 	ck_assert_diag(d, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR, 0, 0);
 	mtasts_diag_clear(d);
-	ck_assert_int_eq(t_policy_parse(&p, b.p, b.n, MTASTS_PARSE_LENIENT,
-	                                d),
+	ck_assert_int_eq(t_policy_parse(&p, b.p, b.n, MTASTS_PARSE_LENIENT, d),
 	                 MTASTS_ETOOLARGE);
 	mtasts_diag_clear(d);
 	t_buf_free(&b);
@@ -501,8 +500,7 @@ START_TEST(policy_size_cap)
 			t_buf_rep(&b, '\n', room);
 	}
 	ck_assert_uint_eq(b.n, MTASTS_POLICY_MAX_SIZE + 1);
-	ck_assert_int_eq(t_policy_parse(&p, b.p, b.n, MTASTS_PARSE_LENIENT,
-	                                d),
+	ck_assert_int_eq(t_policy_parse(&p, b.p, b.n, MTASTS_PARSE_LENIENT, d),
 	                 MTASTS_ETOOLARGE);
 	ck_assert_diag(d, MTASTS_D_TOO_LARGE, MTASTS_SEVERITY_ERROR, 0, 0);
 	mtasts_diag_clear(d);
@@ -600,14 +598,14 @@ START_TEST(pbuilder_basic)
 	                 MTASTS_OK);
 	ck_assert_int_eq(mtasts_policy_builder_set_max_age(b, 604800),
 	                 MTASTS_OK);
-	ck_assert_int_eq(mtasts_policy_builder_add_mx(b, "mail.example.com",
-	                                              NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_add_mx(b, "mail.example.com", NULL),
+	        MTASTS_OK);
 	ck_assert_int_eq(mtasts_policy_builder_add_mx(b, "*.example.net", NULL),
 	                 MTASTS_OK);
-	ck_assert_int_eq(mtasts_policy_builder_add_mx(b, "BackupMX.Example.COM",
-	                                              NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_add_mx(b, "BackupMX.Example.COM", NULL),
+	        MTASTS_OK);
 	ck_assert_int_eq(mtasts_policy_builder_build(b, &p, NULL), MTASTS_OK);
 	ref = pol(rfc_example, 0);
 	ck_assert(mtasts_policy_equal(p, ref));
@@ -635,8 +633,8 @@ END_TEST
 
 START_TEST(pbuilder_setters)
 {
-	static const int bad_modes[] = { 0, 4, -1, MTASTS_EMODE, INT_MAX,
-		                         INT_MIN };
+	static const int bad_modes[] = { 0,       4,      -1, MTASTS_EMODE,
+		                         INT_MAX, INT_MIN };
 	mtasts_policy_builder *b = NULL;
 	char *before, *after;
 	size_t i;
@@ -648,12 +646,12 @@ START_TEST(pbuilder_setters)
 	before = pbuild_text(b);
 	ck_assert_pstr_eq(before, "version: STSv1\nmode: none\nmax_age: 1\n");
 
-	ck_assert_int_eq(mtasts_policy_builder_set_mode(NULL,
-	                                                MTASTS_MODE_NONE),
+	ck_assert_int_eq(mtasts_policy_builder_set_mode(NULL, MTASTS_MODE_NONE),
 	                 MTASTS_EINVAL);
 	for (i = 0; i < T_ARRAY_LEN(bad_modes); i++)
-		ck_assert_int_eq(mtasts_policy_builder_set_mode(b, bad_modes[i]),
-		                 MTASTS_EMODE);
+		ck_assert_int_eq(
+		        mtasts_policy_builder_set_mode(b, bad_modes[i]),
+		        MTASTS_EMODE);
 	ck_assert_int_eq(mtasts_policy_builder_set_max_age(NULL, 1),
 	                 MTASTS_EINVAL);
 	/* */
@@ -670,9 +668,9 @@ START_TEST(pbuilder_setters)
 	after = pbuild_text(b);
 	ck_assert_pstr_eq(after, "version: STSv1\nmode: none\nmax_age: 0\n");
 	mtasts_free(after);
-	ck_assert_int_eq(mtasts_policy_builder_set_max_age(b,
-	                                                   MTASTS_MAX_AGE_MAX),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_set_max_age(b, MTASTS_MAX_AGE_MAX),
+	        MTASTS_OK);
 	ck_assert_int_eq(mtasts_policy_builder_set_mode(b, MTASTS_MODE_TESTING),
 	                 MTASTS_OK);
 	ck_assert_int_eq(mtasts_policy_builder_add_mx(b, "a.example", NULL),
@@ -830,27 +828,28 @@ START_TEST(pbuilder_add_extension)
 	ck_assert_int_eq(mtasts_policy_builder_set_mode(b, MTASTS_MODE_NONE),
 	                 MTASTS_OK);
 	ck_assert_int_eq(mtasts_policy_builder_set_max_age(b, 1), MTASTS_OK);
-	ck_assert_int_eq(mtasts_policy_builder_add_extension(b, "dup", "x",
-	                                                     NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_add_extension(b, "dup", "x", NULL),
+	        MTASTS_OK);
 	before = pbuild_text(b);
-	ck_assert_int_eq(mtasts_policy_builder_add_extension(NULL, "a", "b",
-	                                                     NULL),
-	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_policy_builder_add_extension(b, NULL, "b",
-	                                                     NULL),
-	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_policy_builder_add_extension(b, "a", NULL,
-	                                                     NULL),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_add_extension(NULL, "a", "b", NULL),
+	        MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_add_extension(b, NULL, "b", NULL),
+	        MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_add_extension(b, "a", NULL, NULL),
+	        MTASTS_EINVAL);
 	for (i = 0; i < T_ARRAY_LEN(cases); i++) {
 		mtasts_diag *d = t_diag_new();
 		int st = mtasts_policy_builder_add_extension(b, cases[i].name,
 		                                             cases[i].value, d);
 
 		ck_assert_msg(st == cases[i].status,
-		              "case %zu '%s': %s, expected %s", i, cases[i].name,
-		              t_status_name(st), t_status_name(cases[i].status));
+		              "case %zu '%s': %s, expected %s", i,
+		              cases[i].name, t_status_name(st),
+		              t_status_name(cases[i].status));
 		ck_assert_uint_gt(mtasts_diag_error_count(d), 0);
 		ck_assert(t_messages_printable(d));
 		mtasts_diag_free(d);
@@ -861,24 +860,25 @@ START_TEST(pbuilder_add_extension)
 	mtasts_free(before);
 
 	/* UTF-8 and inner spaces are fine; "Dup" is another name */
-	ck_assert_int_eq(mtasts_policy_builder_add_extension(
-	                         b, "Dup", "caf\xc3\xa9 \xe6\x97\xa5 "
-	                                   "\xf0\x9f\x98\x80 a  b",
-	                         NULL),
-	                 MTASTS_OK);
-	ck_assert_int_eq(mtasts_policy_builder_add_extension(b, "modes", "1",
-	                                                     NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_add_extension(b, "Dup",
+	                                            "caf\xc3\xa9 \xe6\x97\xa5 "
+	                                            "\xf0\x9f\x98\x80 a  b",
+	                                            NULL),
+	        MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_add_extension(b, "modes", "1", NULL),
+	        MTASTS_OK);
 	/* the line may be MTASTS_POLICY_MAX_LINE bytes, not one more */
 	big = t_rep('v', MTASTS_POLICY_MAX_LINE - 5);
-	ck_assert_int_eq(mtasts_policy_builder_add_extension(b, "big", big,
-	                                                     NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_add_extension(b, "big", big, NULL),
+	        MTASTS_OK);
 	free(big);
 	big = t_rep('v', MTASTS_POLICY_MAX_LINE - 5);
-	ck_assert_int_eq(mtasts_policy_builder_add_extension(b, "bigg", big,
-	                                                     NULL),
-	                 MTASTS_ETOOLARGE);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_add_extension(b, "bigg", big, NULL),
+	        MTASTS_ETOOLARGE);
 	free(big);
 	after = pbuild_text(b);
 	ck_assert_ptr_nonnull(after);
@@ -891,13 +891,13 @@ START_TEST(pbuilder_add_extension)
 		char name[16];
 
 		snprintf(name, sizeof(name), "e%zu", i);
-		ck_assert_int_eq(mtasts_policy_builder_add_extension(b, name,
-		                                                     "1", NULL),
-		                 MTASTS_OK);
+		ck_assert_int_eq(
+		        mtasts_policy_builder_add_extension(b, name, "1", NULL),
+		        MTASTS_OK);
 	}
-	ck_assert_int_eq(mtasts_policy_builder_add_extension(b, "last", "1",
-	                                                     NULL),
-	                 MTASTS_ETOOLARGE);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_add_extension(b, "last", "1", NULL),
+	        MTASTS_ETOOLARGE);
 	mtasts_policy_builder_free(b);
 }
 END_TEST
@@ -1018,9 +1018,9 @@ START_TEST(pbuilder_from_policy)
 	mtasts_policy_free(src);
 
 	/* its extension names count as added */
-	ck_assert_int_eq(mtasts_policy_builder_add_extension(b, "foo", "baz",
-	                                                     NULL),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_policy_builder_add_extension(b, "foo", "baz", NULL),
+	        MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_policy_builder_set_mode(b, MTASTS_MODE_TESTING),
 	                 MTASTS_OK);
 	ck_assert_int_eq(mtasts_policy_builder_add_mx(b, "third.example", NULL),
@@ -1093,7 +1093,8 @@ mutate(uint64_t *rs, struct t_buf *b)
 			b->n--;
 			break;
 		case 3: /* flip the case */
-			if ((b->p[at] | 0x20) >= 'a' && (b->p[at] | 0x20) <= 'z')
+			if ((b->p[at] | 0x20) >= 'a' &&
+			    (b->p[at] | 0x20) <= 'z')
 				b->p[at] ^= 0x20;
 			break;
 		default: /* truncate */
@@ -1114,8 +1115,8 @@ START_TEST(policy_mutation_properties)
 	int i, ok = 0;
 
 	for (i = 0; i < 3000; i++) {
-		const char *base =
-		        mutation_bases[t_rand(&rs) % T_ARRAY_LEN(mutation_bases)];
+		const char *base = mutation_bases[t_rand(&rs) %
+		                                  T_ARRAY_LEN(mutation_bases)];
 		unsigned int flags = (unsigned int)(t_rand(&rs) % 2);
 		struct t_buf b;
 		mtasts_policy *p = NULL, *q = NULL, *r = NULL;
@@ -1136,18 +1137,20 @@ START_TEST(policy_mutation_properties)
 		            t_diag_str(d));
 		if (st == MTASTS_OK) {
 			ok++;
-			T_CHECK_MSG(mtasts_diag_error_count(d) == 0, "case %d: %s",
-			            i, t_diag_str(d));
+			T_CHECK_MSG(mtasts_diag_error_count(d) == 0,
+			            "case %d: %s", i, t_diag_str(d));
 			T_CHECK(mtasts_policy_equal(p, q));
 			T_CHECK(mtasts_policy_format_alloc(p, 0, &crlf) ==
 			        MTASTS_OK);
 			T_CHECK(mtasts_policy_format_alloc(p, MTASTS_FORMAT_LF,
 			                                   &lf) == MTASTS_OK);
-			T_CHECK(strncmp(crlf, "version: STSv1\r\nmode: ", 22) == 0);
+			T_CHECK(strncmp(crlf, "version: STSv1\r\nmode: ", 22) ==
+			        0);
 			T_CHECK_MSG(t_policy_parse(&r, crlf, strlen(crlf), 0,
 			                           NULL) == MTASTS_OK &&
 			                    mtasts_policy_equal(p, r),
-			            "case %d: '%s' does not round-trip", i, crlf);
+			            "case %d: '%s' does not round-trip", i,
+			            crlf);
 			T_CHECK(mtasts_policy_format_alloc(r, 0, &again) ==
 			        MTASTS_OK);
 			T_CHECK(strcmp(crlf, again) == 0);
@@ -1158,8 +1161,8 @@ START_TEST(policy_mutation_properties)
 			        mtasts_policy_equal(p, r));
 			/* lenient only relaxes: a strict success without a
 			 * name-case hint gives the same policy (mtasts.h) */
-			if (!flags && !t_count_diag(d, MTASTS_D_POLICY_NAME_CASE,
-			                            0)) {
+			if (!flags &&
+			    !t_count_diag(d, MTASTS_D_POLICY_NAME_CASE, 0)) {
 				mtasts_policy_free(r);
 				r = NULL;
 				T_CHECK_MSG(mtasts_policy_parse(

@@ -20,8 +20,9 @@ START_TEST(record_parse_accessors)
 	mtasts_diag *d = t_diag_new();
 
 	/* RFC 8461 §3.1 example plus extensions, in order (R-10) */
-	ck_assert_int_eq(t_record_parse_str(&r, "v=STSv1; a=1; id=20160831085700Z;"
-	                                        " b.c_d-e=x:y; Z=\"q\"",
+	ck_assert_int_eq(t_record_parse_str(&r,
+	                                    "v=STSv1; a=1; id=20160831085700Z;"
+	                                    " b.c_d-e=x:y; Z=\"q\"",
 	                                    0, d),
 	                 MTASTS_OK);
 	ck_assert_uint_eq(mtasts_diag_count(d), 0);
@@ -92,8 +93,8 @@ START_TEST(record_every_byte_in_value)
 			              t_diag_str(d));
 			ck_assert_uint_eq(mtasts_record_extension_count(r), 1);
 			ck_assert_uint_eq(
-			        (unsigned char)mtasts_record_extension_value(r,
-			                                                     0)[1],
+			        (unsigned char)mtasts_record_extension_value(
+			                r, 0)[1],
 			        c);
 		} else {
 			ck_assert_msg(st != MTASTS_OK, "byte 0x%02x accepted",
@@ -355,9 +356,9 @@ START_TEST(select_basic)
 	                 MTASTS_EMULTIPLE);
 	ck_assert_ptr_null(r);
 	ck_assert_uint_eq(sel, MTASTS_NO_INDEX);
-	ck_assert_uint_eq(t_count_diag(d, MTASTS_D_RRSET_MULTIPLE,
-	                               MTASTS_SEVERITY_ERROR),
-	                  2);
+	ck_assert_uint_eq(
+	        t_count_diag(d, MTASTS_D_RRSET_MULTIPLE, MTASTS_SEVERITY_ERROR),
+	        2);
 	ck_assert_diag(d, MTASTS_D_RRSET_MULTIPLE, MTASTS_SEVERITY_ERROR, 1,
 	               T_ANY);
 	ck_assert_diag(d, MTASTS_D_RRSET_MULTIPLE, MTASTS_SEVERITY_ERROR, 2,
@@ -573,9 +574,9 @@ START_TEST(rdata_length_octet_is_not_text)
 	t_buf_str(&b, " id=1");
 	t_buf_rep(&b, 'a', 59 - 5);
 	c = t_dup(b.p, b.n);
-	ck_assert_int_eq(select_one_rdata((unsigned char *)c, b.n, &r, &sel,
-	                                  NULL),
-	                 MTASTS_ENORECORD);
+	ck_assert_int_eq(
+	        select_one_rdata((unsigned char *)c, b.n, &r, &sel, NULL),
+	        MTASTS_ENORECORD);
 	ck_assert_uint_eq(sel, MTASTS_NO_INDEX);
 	free(c);
 	t_buf_free(&b);
@@ -589,10 +590,16 @@ START_TEST(rdata_malformed)
 		const char *w;
 		size_t len;
 	} bad[] = {
-		{ "\x05" "ab", 3 },
-		{ "\x0e" "v=STSv1; id=1", 14 },
+		{ "\x05"
+		  "ab",
+		  3 },
+		{ "\x0e"
+		  "v=STSv1; id=1",
+		  14 },
 		{ "\x0dv=STSv1; id=1\x05", 15 },
-		{ "\x0dv=STSv1; id=1\xff" "abc", 18 },
+		{ "\x0dv=STSv1; id=1\xff"
+		  "abc",
+		  18 },
 		{ "\xff", 1 },
 	};
 	static const unsigned char good[] = "\x0dv=STSv1; id=2";
@@ -611,25 +618,25 @@ START_TEST(rdata_malformed)
 		rd[1] = g;
 		lens[1] = 14;
 		/* alone: no record */
-		ck_assert_int_eq(mtasts_record_select_rdata(&r, &sel, rd, lens,
-		                                            1, 0, d),
-		                 MTASTS_ENORECORD);
+		ck_assert_int_eq(
+		        mtasts_record_select_rdata(&r, &sel, rd, lens, 1, 0, d),
+		        MTASTS_ENORECORD);
 		ck_assert_ptr_null(r);
 		ck_assert_uint_eq(sel, MTASTS_NO_INDEX);
-		ck_assert_diag(d, MTASTS_D_BAD_RDATA, MTASTS_SEVERITY_WARNING, 1,
-		               T_ANY);
+		ck_assert_diag(d, MTASTS_D_BAD_RDATA, MTASTS_SEVERITY_WARNING,
+		               1, T_ANY);
 		ck_assert_diag(d, MTASTS_D_RRSET_NONE, MTASTS_SEVERITY_ERROR, 0,
 		               0);
 		mtasts_diag_clear(d);
 		/* beside a good RR: the good one is the only candidate, even
 		 * when the bad one's bytes begin with "v=STSv1;" */
-		ck_assert_int_eq(mtasts_record_select_rdata(&r, &sel, rd, lens,
-		                                            2, 0, d),
-		                 MTASTS_OK);
+		ck_assert_int_eq(
+		        mtasts_record_select_rdata(&r, &sel, rd, lens, 2, 0, d),
+		        MTASTS_OK);
 		ck_assert_uint_eq(sel, 1);
 		ck_assert_str_eq(mtasts_record_id(r), "2");
-		ck_assert_diag(d, MTASTS_D_BAD_RDATA, MTASTS_SEVERITY_WARNING, 1,
-		               T_ANY);
+		ck_assert_diag(d, MTASTS_D_BAD_RDATA, MTASTS_SEVERITY_WARNING,
+		               1, T_ANY);
 		ck_assert_uint_eq(mtasts_diag_error_count(d), 0);
 		mtasts_record_free(r);
 		mtasts_diag_free(d);
@@ -647,29 +654,29 @@ START_TEST(rdata_zero_length)
 	mtasts_record *r = NULL;
 	mtasts_diag *d = t_diag_new();
 
-	ck_assert_int_eq(mtasts_record_select_rdata(&r, &sel, rd, lens, 1, 0,
-	                                            d),
-	                 MTASTS_ENORECORD);
+	ck_assert_int_eq(
+	        mtasts_record_select_rdata(&r, &sel, rd, lens, 1, 0, d),
+	        MTASTS_ENORECORD);
 	ck_assert_uint_eq(mtasts_diag_error_count(d), 1);
 	ck_assert_diag(d, MTASTS_D_RRSET_NONE, MTASTS_SEVERITY_ERROR, 0, 0);
 	/* NULL element with length 0 is fine, NULL with a length is not */
 	rd[0] = NULL;
-	ck_assert_int_eq(mtasts_record_select_rdata(&r, &sel, rd, lens, 1, 0,
-	                                            NULL),
-	                 MTASTS_ENORECORD);
+	ck_assert_int_eq(
+	        mtasts_record_select_rdata(&r, &sel, rd, lens, 1, 0, NULL),
+	        MTASTS_ENORECORD);
 	lens[0] = 1;
-	ck_assert_int_eq(mtasts_record_select_rdata(&r, &sel, rd, lens, 1, 0,
-	                                            NULL),
-	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_record_select_rdata(&r, &sel, NULL, lens, 1, 0,
-	                                            NULL),
-	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_record_select_rdata(&r, &sel, rd, NULL, 1, 0,
-	                                            NULL),
-	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_record_select_rdata(&r, &sel, NULL, NULL, 0, 0,
-	                                            NULL),
-	                 MTASTS_ENORECORD);
+	ck_assert_int_eq(
+	        mtasts_record_select_rdata(&r, &sel, rd, lens, 1, 0, NULL),
+	        MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_record_select_rdata(&r, &sel, NULL, lens, 1, 0, NULL),
+	        MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_record_select_rdata(&r, &sel, rd, NULL, 1, 0, NULL),
+	        MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_record_select_rdata(&r, &sel, NULL, NULL, 0, 0, NULL),
+	        MTASTS_ENORECORD);
 	mtasts_diag_free(d);
 }
 END_TEST
@@ -743,12 +750,12 @@ START_TEST(rbuilder_basic)
 	ck_assert_int_eq(mtasts_record_builder_build(b, NULL, d),
 	                 MTASTS_EINVAL);
 
-	ck_assert_int_eq(mtasts_record_builder_set_id(b, "20160831085700Z",
-	                                              NULL),
-	                 MTASTS_OK);
-	ck_assert_int_eq(mtasts_record_builder_add_extension(b, "foo", "bar",
-	                                                     NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_record_builder_set_id(b, "20160831085700Z", NULL),
+	        MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_record_builder_add_extension(b, "foo", "bar", NULL),
+	        MTASTS_OK);
 	s = build_text(b);
 	ck_assert_pstr_eq(s, "v=STSv1; id=20160831085700Z; foo=bar;");
 	mtasts_free(s);
@@ -768,8 +775,9 @@ END_TEST
 START_TEST(rbuilder_set_id_errors)
 {
 	static const char *const bad[] = {
-		"",    "a-b",  "a b", "a.b", "a_b", "\xc3\xa9", "id;", "=1",
-		"abcdefghijklmnopqrstuvwxyz0123456", /* 33 */
+		"",      "a-b", "a b",
+		"a.b",   "a_b", "\xc3\xa9",
+		"id;",   "=1",  "abcdefghijklmnopqrstuvwxyz0123456", /* 33 */
 		"1\x01", " 1",  "1 ",
 	};
 	mtasts_record_builder *b = NULL;
@@ -851,19 +859,19 @@ START_TEST(rbuilder_extension_errors)
 
 	ck_assert_int_eq(mtasts_record_builder_new(&b, NULL), MTASTS_OK);
 	ck_assert_int_eq(mtasts_record_builder_set_id(b, "1", NULL), MTASTS_OK);
-	ck_assert_int_eq(mtasts_record_builder_add_extension(b, "dup", "x",
-	                                                     NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_record_builder_add_extension(b, "dup", "x", NULL),
+	        MTASTS_OK);
 	before = build_text(b);
-	ck_assert_int_eq(mtasts_record_builder_add_extension(NULL, "a", "b",
-	                                                     NULL),
-	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_record_builder_add_extension(b, NULL, "b",
-	                                                     NULL),
-	                 MTASTS_EINVAL);
-	ck_assert_int_eq(mtasts_record_builder_add_extension(b, "a", NULL,
-	                                                     NULL),
-	                 MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_record_builder_add_extension(NULL, "a", "b", NULL),
+	        MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_record_builder_add_extension(b, NULL, "b", NULL),
+	        MTASTS_EINVAL);
+	ck_assert_int_eq(
+	        mtasts_record_builder_add_extension(b, "a", NULL, NULL),
+	        MTASTS_EINVAL);
 	for (i = 0; i < T_ARRAY_LEN(cases); i++) {
 		mtasts_diag *d = t_diag_new();
 		int st = mtasts_record_builder_add_extension(b, cases[i].name,
@@ -884,23 +892,24 @@ START_TEST(rbuilder_extension_errors)
 
 	/* names are case-sensitive bytes: "DUP" is another name; every
 	 * allowed character class is accepted (R-10) */
-	ck_assert_int_eq(mtasts_record_builder_add_extension(b, "DUP", "x",
-	                                                     NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_record_builder_add_extension(b, "DUP", "x", NULL),
+	        MTASTS_OK);
 	ck_assert_int_eq(mtasts_record_builder_add_extension(
-	                         b, "a1_-.Z", "!\"#$%&'()*+,-./09:<>?@AZ[\\]^_`az{|}~",
+	                         b, "a1_-.Z",
+	                         "!\"#$%&'()*+,-./09:<>?@AZ[\\]^_`az{|}~",
 	                         NULL),
 	                 MTASTS_OK);
-	ck_assert_int_eq(mtasts_record_builder_add_extension(
-	                         b, "abcdefghijklmnopqrstuvwxyz012345", "v",
-	                         NULL),
-	                 MTASTS_OK);
-	ck_assert_int_eq(mtasts_record_builder_add_extension(b, "vv", "v",
-	                                                     NULL),
-	                 MTASTS_OK);
-	ck_assert_int_eq(mtasts_record_builder_add_extension(b, "ids", "v",
-	                                                     NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_record_builder_add_extension(
+	                b, "abcdefghijklmnopqrstuvwxyz012345", "v", NULL),
+	        MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_record_builder_add_extension(b, "vv", "v", NULL),
+	        MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_record_builder_add_extension(b, "ids", "v", NULL),
+	        MTASTS_OK);
 	after = build_text(b);
 	ck_assert_pstr_eq(after,
 	                  "v=STSv1; id=1; dup=x; DUP=x; "
@@ -931,16 +940,16 @@ START_TEST(rbuilder_caps)
 	 * is 14 bytes and each " eNN=<57 bytes>;" 63 */
 	for (i = 0; i < MTASTS_MAX_EXTENSIONS - 1; i++) {
 		snprintf(name, sizeof(name), "e%02d", i);
-		ck_assert_int_eq(mtasts_record_builder_add_extension(b, name,
-		                                                     "x", NULL),
-		                 MTASTS_OK);
+		ck_assert_int_eq(
+		        mtasts_record_builder_add_extension(b, name, "x", NULL),
+		        MTASTS_OK);
 		ck_assert_int_eq(mtasts_record_builder_add_extension(b2, name,
 		                                                     v57, NULL),
 		                 MTASTS_OK);
 	}
-	ck_assert_int_eq(mtasts_record_builder_add_extension(b, "e63", "x",
-	                                                     NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_record_builder_add_extension(b, "e63", "x", NULL),
+	        MTASTS_OK);
 	ck_assert_int_eq(mtasts_record_builder_add_extension(b, "e64", "x", d),
 	                 MTASTS_ETOOLARGE);
 	ck_assert_diag(d, MTASTS_D_TOO_MANY_EXTENSIONS, MTASTS_SEVERITY_ERROR,
@@ -952,9 +961,9 @@ START_TEST(rbuilder_caps)
 
 	/* 14 + 63 * 63 = 3983; a last " e63=<v>;" of 6 + 107 = 113 makes
 	 * exactly 4096 */
-	ck_assert_int_eq(mtasts_record_builder_add_extension(b2, "e63", v107,
-	                                                     NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_record_builder_add_extension(b2, "e63", v107, NULL),
+	        MTASTS_OK);
 	ck_assert_int_eq(mtasts_record_builder_build(b2, &r, NULL), MTASTS_OK);
 	ck_assert_int_eq(mtasts_record_format(r, NULL, 0, 0),
 	                 MTASTS_RECORD_MAX_SIZE);
@@ -970,9 +979,9 @@ START_TEST(rbuilder_caps)
 		                                                     v57, NULL),
 		                 MTASTS_OK);
 	}
-	ck_assert_int_eq(mtasts_record_builder_add_extension(b2, "e63", v108,
-	                                                     NULL),
-	                 MTASTS_OK);
+	ck_assert_int_eq(
+	        mtasts_record_builder_add_extension(b2, "e63", v108, NULL),
+	        MTASTS_OK);
 	mtasts_diag_clear(d);
 	r = (mtasts_record *)&r;
 	ck_assert_int_eq(mtasts_record_builder_build(b2, &r, d),
@@ -1027,18 +1036,18 @@ static const struct {
 	{ 59, "19700101000059" },
 	{ 86399, "19700101235959" },
 	{ 86400, "19700102000000" },
-	{ 68214896, "19720229123456" },      /* first leap day after 1970 */
+	{ 68214896, "19720229123456" }, /* first leap day after 1970 */
 	{ 946684799, "19991231235959" },
 	{ 951782399, "20000228235959" },
-	{ 951782400, "20000229000000" },     /* 2000 is a leap year */
+	{ 951782400, "20000229000000" }, /* 2000 is a leap year */
 	{ 951868800, "20000301000000" },
-	{ 1472633820, "20160831085700" },    /* the RFC's example id, sans Z */
+	{ 1472633820, "20160831085700" }, /* the RFC's example id, sans Z */
 	{ 2147483647, "20380119031407" },
-	{ 2147483648, "20380119031408" },    /* past 32-bit time_t */
+	{ 2147483648, "20380119031408" }, /* past 32-bit time_t */
 	{ 4107542399, "21000228235959" },
-	{ 4107542400, "21000301000000" },    /* 2100 is not */
-	{ 13574563200, "24000229000000" },   /* 2400 is again */
-	{ 253402300799, "99991231235959" },  /* the last second allowed */
+	{ 4107542400, "21000301000000" },   /* 2100 is not */
+	{ 13574563200, "24000229000000" },  /* 2400 is again */
+	{ 253402300799, "99991231235959" }, /* the last second allowed */
 };
 
 START_TEST(id_from_time_vectors)
@@ -1127,14 +1136,22 @@ END_TEST
 START_TEST(id_check)
 {
 	static const char *const good[] = {
-		"1", "a", "Z", "20160831085700Z",
+		"1",
+		"a",
+		"Z",
+		"20160831085700Z",
 		"abcdefghijklmnopqrstuvwxyz012345", /* 32 */
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789",
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+		"0123456789",
 	};
 	static const char *const bad[] = {
-		"",    "a-b", "a.b",  "a_b", "a b", " a", "a ", "a\t",
-		"a;",  "a=b", "\xc3\xa9", "a\x01", "\x7f",
-		"abcdefghijklmnopqrstuvwxyz0123456", /* 33 */
+		"",         "a-b",
+		"a.b",      "a_b",
+		"a b",      " a",
+		"a ",       "a\t",
+		"a;",       "a=b",
+		"\xc3\xa9", "a\x01",
+		"\x7f",     "abcdefghijklmnopqrstuvwxyz0123456", /* 33 */
 	};
 	char *huge;
 	size_t i;
@@ -1181,16 +1198,16 @@ ref_candidate(const char *t, size_t n)
  * (R-05, R-06, A-01). */
 START_TEST(record_mutation_properties)
 {
-	static const unsigned char bytes[] = { ' ', '\t', ';', '=', '"', 'V',
-		                               'v', 'I', '-', 0x00, 0x80, 0x7f,
-		                               '\r', '1' };
+	static const unsigned char bytes[] = { ' ',  '\t', ';',  '=', '"',
+		                               'V',  'v',  'I',  '-', 0x00,
+		                               0x80, 0x7f, '\r', '1' };
 	uint64_t rs = 0xABCD0000ull + (uint64_t)_i;
 	mtasts_diag *d = t_diag_new();
 	int i, ok = 0;
 
 	for (i = 0; i < 4000; i++) {
-		const char *base =
-		        mutation_bases[t_rand(&rs) % T_ARRAY_LEN(mutation_bases)];
+		const char *base = mutation_bases[t_rand(&rs) %
+		                                  T_ARRAY_LEN(mutation_bases)];
 		unsigned int flags = (unsigned int)(t_rand(&rs) % 2);
 		char buf[128], *text, *canon = NULL;
 		size_t n = strlen(base), k, sel;
@@ -1223,7 +1240,8 @@ START_TEST(record_mutation_properties)
 			T_CHECK_MSG(t_record_parse(&r2, canon, strlen(canon), 0,
 			                           NULL) == MTASTS_OK &&
 			                    mtasts_record_equal(r, r2),
-			            "case %d: '%s' does not round-trip", i, canon);
+			            "case %d: '%s' does not round-trip", i,
+			            canon);
 			/* lenient only relaxes (mtasts.h) */
 			if (!flags &&
 			    !t_count_diag(d, MTASTS_D_TXT_NAME_CASE, 0)) {
@@ -1244,16 +1262,18 @@ START_TEST(record_mutation_properties)
 		}
 		if (!flags) {
 			rrs[0] = text;
-			sst = mtasts_record_select(&s, &sel, rrs, &n, 1, 0, NULL);
+			sst = mtasts_record_select(&s, &sel, rrs, &n, 1, 0,
+			                           NULL);
 			if (ref_candidate(text, n))
 				T_CHECK_MSG(sst == st && sel == 0,
-				            "case %d: select %d, parse %d", i, sst,
-				            st);
+				            "case %d: select %d, parse %d", i,
+				            sst, st);
 			else
-				T_CHECK_MSG(sst == MTASTS_ENORECORD &&
-				                    sel == MTASTS_NO_INDEX,
-				            "case %d: select %d of a non-candidate",
-				            i, sst);
+				T_CHECK_MSG(
+				        sst == MTASTS_ENORECORD &&
+				                sel == MTASTS_NO_INDEX,
+				        "case %d: select %d of a non-candidate",
+				        i, sst);
 		}
 		mtasts_free(canon);
 		mtasts_record_free(r);

@@ -261,15 +261,14 @@ t_diag_str(const mtasts_diag *d)
 		return "(no diagnostics)";
 	for (i = 0; i < n && o + 1 < sizeof(buf); i++) {
 		const char *name = t_code_name(mtasts_diag_code(d, i));
-		int k = snprintf(buf + o, sizeof(buf) - o, "%s%s(%d) %s %u:%u",
-		                 i ? "; " : "", name ? name : "?",
-		                 mtasts_diag_code(d, i),
-		                 mtasts_diag_severity(d, i) ==
-		                                 MTASTS_SEVERITY_ERROR
-		                         ? "error"
-		                         : "warning",
-		                 mtasts_diag_line(d, i),
-		                 mtasts_diag_column(d, i));
+		int k = snprintf(
+		        buf + o, sizeof(buf) - o, "%s%s(%d) %s %u:%u",
+		        i ? "; " : "", name ? name : "?",
+		        mtasts_diag_code(d, i),
+		        mtasts_diag_severity(d, i) == MTASTS_SEVERITY_ERROR
+		                ? "error"
+		                : "warning",
+		        mtasts_diag_line(d, i), mtasts_diag_column(d, i));
 
 		if (k < 0)
 			break;

@@ -111,7 +111,8 @@ int t_messages_printable(const mtasts_diag *d);
 	              "expected diagnostic %d (%s) severity %d at %u:%u; "     \
 	              "got: %s",                                               \
 	              (int)(code), t_code_name(code), (int)(sev),              \
-	              (unsigned int)(line), (unsigned int)(col), t_diag_str(d))
+	              (unsigned int)(line), (unsigned int)(col),               \
+	              t_diag_str(d))
 
 #define ck_assert_no_diag(d, code)                                             \
 	ck_assert_msg(t_count_diag((d), (code), 0) == 0,                       \
