@@ -591,10 +591,11 @@ START_TEST(deserialize_limits)
 	                 MTASTS_EINVAL);
 	ck_assert_int_eq(mtasts_cache_entry_deserialize(NULL, "x", 1, NULL),
 	                 MTASTS_EINVAL);
+	free(buf);
+	buf = (char *)1;
 	ck_assert_int_eq(mtasts_cache_entry_serialize(NULL, &buf, NULL),
 	                 MTASTS_EINVAL);
 	ck_assert_ptr_null(buf);
-	free(buf);
 }
 END_TEST
 
