@@ -10,47 +10,66 @@
 
 /* ---- pattern syntax ------------------------------------------------------ */
 
-int
-mtasts__mx_lower(const char *p, size_t n, char *dst)
+/* A label p[ls..j) is 1..63 letters, digits and inner hyphens. */
+static int
+label_bad(const char *p, size_t ls, size_t j)
+{
+	return j == ls || j - ls > 63 || p[ls] == '-' || p[j - 1] == '-';
+}
+
+/* A pattern ending at i, its last label starting at ls: its length, or 0
+ * if it is too long or the last label is bad (a trailing dot is empty). */
+static size_t
+span_end(const char *p, size_t ls, size_t i)
+{
+	return (i > MTASTS_HOST_MAX || label_bad(p, ls, i)) ? 0 : i;
+}
+
+size_t
+mtasts__mx_span(const char *p, size_t n, char *dst)
 {
 	size_t i = 0, ls;
 
-	if (n == 0 || n > MTASTS_HOST_MAX)
-		return 0;
-	if (p[0] == '*') {
-		if (n < 3 || p[1] != '.')
+	/* one byte more than a name may have is enough to see it is too long */
+	if (n > MTASTS_HOST_MAX + 1)
+		n = MTASTS_HOST_MAX + 1;
+	if (n && p[0] == '*') {
+		if (n < 2 || p[1] != '.')
 			return 0;
 		dst[0] = '*';
 		dst[1] = '.';
 		i = 2;
 	}
 	ls = i; /* start of the current label */
-#if defined(__GNUC__)
-	/* Eight bytes at a time while they are all letters, digits, '-' or
-	 * '.': OR-ing 0x20 lower-cases the letters and changes none of the
-	 * others, and only the dots need a look at the label they end. A word
-	 * with any other byte is left to the byte loop below. */
+#if MTASTS__SWAR_LE
+	/* Eight bytes at a time. OR-ing 0x20 lower-cases the letters and
+	 * changes no digit, '-' or '.'; the controls it would turn into those
+	 * and bytes above 0x7f are caught by MTASTS__SWAR_BAD. The first byte
+	 * that is none of them ends the pattern: the word is stored whole,
+	 * and only the dots before that byte end labels. */
 	for (; i + 8 <= n; i += 8) {
-		uint64_t x, y, dots;
+		uint64_t x, y, stop, dots;
 
 		memcpy(&x, p + i, 8);
-		if (MTASTS__SWAR_BAD(x))
-			break;
 		y = x | 0x20 * MTASTS__ONES;
-		if ((MTASTS__SWAR_RANGE(y, 'a', 'z') |
-		     MTASTS__SWAR_RANGE(y, '0', '9') |
-		     MTASTS__SWAR_RANGE(y, '-', '.')) != MTASTS__HIGH)
-			break;
+		stop = (~(MTASTS__SWAR_RANGE(y, 'a', 'z') |
+		          MTASTS__SWAR_RANGE(y, '0', '9') |
+		          MTASTS__SWAR_RANGE(y, '-', '.')) |
+		        MTASTS__SWAR_BAD(x)) &
+		       MTASTS__HIGH;
 		memcpy(dst + i, &y, 8);
-		for (dots = MTASTS__SWAR_RANGE(y, '.', '.'); dots;
-		     dots &= dots - 1) {
-			size_t j = i + ((size_t)__builtin_ctzll(dots) >> 3);
+		dots = MTASTS__SWAR_RANGE(y, '.', '.');
+		if (stop)
+			dots &= (stop & (0 - stop)) - 1;
+		for (; dots; dots &= dots - 1) {
+			size_t j = i + MTASTS__FIRST_BYTE(dots);
 
-			if (j == ls || j - ls > 63 || p[ls] == '-' ||
-			    p[j - 1] == '-')
+			if (label_bad(p, ls, j))
 				return 0;
 			ls = j + 1;
 		}
+		if (stop)
+			return span_end(p, ls, i + MTASTS__FIRST_BYTE(stop));
 	}
 #endif
 	/* labels of 1..63 letters, digits, inner hyphens; no trailing dot */
@@ -58,17 +77,24 @@ mtasts__mx_lower(const char *p, size_t n, char *dst)
 		unsigned char c = (unsigned char)p[i];
 
 		if (!MTASTS__IS(c, MTASTS__C_HOST))
-			return 0;
+			break;
 		if (c == '.') {
-			if (i == ls || i - ls > 63 || p[ls] == '-' ||
-			    p[i - 1] == '-')
+			if (label_bad(p, ls, i))
 				return 0;
 			ls = i + 1;
 		}
 		/* letters, digits, '-' and '.': bit 0x20 lower-cases */
 		dst[i] = (char)(c | 0x20);
 	}
-	return i > ls && i - ls <= 63 && p[ls] != '-' && p[i - 1] != '-';
+	return span_end(p, ls, i);
+}
+
+int
+mtasts__mx_lower(const char *p, size_t n, char *dst)
+{
+	if (n == 0 || n > MTASTS_HOST_MAX)
+		return 0;
+	return mtasts__mx_span(p, n, dst) == n;
 }
 
 static int
@@ -317,32 +343,133 @@ label_ok(const char *h, size_t k)
 }
 
 /*
- * Index of the first pattern of mx[0..count) that host matches (R-39), or
- * MTASTS_NO_INDEX. The host loses one trailing dot (A-16); "*.S" matches
- * exactly one leftmost label before ".S" (A-18).
+ * A host as the matcher sees it: its length without the one trailing dot
+ * that may end it (A-16), and where its first dot is (n if it has none).
+ * Returns 0 for a host that can match nothing (empty or too long).
  */
-static size_t
-match_list(const struct mtasts__mx *mx, size_t count, const char *host)
+static inline int
+host_prepare(const char *host, size_t *np, size_t *dotp)
 {
-	size_t n = strnlen(host, MTASTS_HOST_MAX + 2), dot, i;
+	size_t n = strnlen(host, MTASTS_HOST_MAX + 2), i = 0;
 
 	if (n && host[n - 1] == '.')
 		n--;
 	if (n == 0 || n > MTASTS_HOST_MAX)
-		return MTASTS_NO_INDEX;
-	for (dot = 0; dot < n && host[dot] != '.'; dot++)
-		;
-	for (i = 0; i < count; i++) {
-		size_t len = mx[i].len;
+		return 0;
+	*np = n;
+#if MTASTS__SWAR_LE
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, dots;
 
-		if (!mx[i].wild) {
-			if (len == n && eq_folded(host, mx[i].text, n))
-				return i;
-		} else if (dot < n && len - 2 == n - dot - 1 &&
-		           eq_folded(host + dot + 1, mx[i].text + 2, len - 2) &&
-		           label_ok(host, dot)) {
-			return i;
+		memcpy(&x, host + i, 8);
+		dots = MTASTS__ZERO_BYTES(x ^ '.' * MTASTS__ONES);
+		if (dots) {
+			*dotp = i + MTASTS__FIRST_BYTE(dots);
+			return 1;
 		}
+	}
+#endif
+	while (i < n && host[i] != '.')
+		i++;
+	*dotp = i;
+	return 1;
+}
+
+/* Whether the host (n bytes, first dot at dot) matches pattern m of the
+ * length it needs (R-39): "*.S" stands for exactly one leftmost label
+ * before ".S" (A-18), so its "S" is compared with the host after its first
+ * dot, and that label is checked. */
+static inline int
+same_len_matches(const struct mtasts__mx *m, const char *host, size_t n,
+                 size_t dot)
+{
+	size_t skip = m->wild ? dot + 1 : 0;
+
+	return eq_folded(host + skip, m->text + (m->wild ? 2 : 0), n - skip) &&
+	       (!m->wild || label_ok(host, dot));
+}
+
+/* The length pattern m needs a host to have: n, or n - dot + 1 for "*.S"
+ * ("*." and the host after its first dot). */
+#define NEED(wild, n, dot) ((wild) ? (n) - (dot) + 1 : (n))
+
+/* Patterns that are not packed (more than eight): one at a time. */
+static size_t
+match_each(const struct mtasts__mx *mx, size_t count, const char *host,
+           size_t n, size_t dot)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (mx[i].len == NEED(mx[i].wild, n, dot) &&
+		    same_len_matches(&mx[i], host, n, dot))
+			return i;
+	return MTASTS_NO_INDEX;
+}
+
+void
+mtasts__mx8_set(struct mtasts_policy *p)
+{
+	size_t i;
+
+	p->mx8.len = p->mx8.wild = 0;
+	p->mx8_end = NULL;
+	if (p->n_mx > 8)
+		return;
+	for (i = 0; i < p->n_mx; i++) {
+		unsigned int shift = 8 * (unsigned int)i;
+
+		p->mx8.len |= (uint64_t)p->mx[i].len << shift;
+		if (p->mx[i].wild)
+			p->mx8.wild |= (uint64_t)0xff << shift;
+	}
+	p->mx8_end = p->mx + p->n_mx;
+}
+
+/* Index of the lowest byte (bits 8k..8k+7) with 0x80 set in m (m != 0). */
+static inline size_t
+low_byte(uint64_t m)
+{
+#if defined(__GNUC__)
+	return (size_t)__builtin_ctzll(m) >> 3;
+#else
+	size_t k = 0;
+
+	while (!(m & 0x80)) {
+		m >>= 8;
+		k++;
+	}
+	return k;
+#endif
+}
+
+/*
+ * Index of the first pattern of policy that the host matches, or
+ * MTASTS_NO_INDEX. A pattern can only match a host of the one length NEED()
+ * says. With the lengths of up to eight patterns packed in a word
+ * (mtasts__mx8_set), one comparison finds the few worth comparing, without
+ * a branch per pattern.
+ */
+static inline size_t
+match_policy(const mtasts_policy *policy, const char *host)
+{
+	const struct mtasts__mx *mx = policy->mx;
+	size_t count = policy->n_mx, n, dot, i;
+	uint64_t want, hit;
+
+	if (!host_prepare(host, &n, &dot))
+		return MTASTS_NO_INDEX;
+	if (MTASTS__UNLIKELY(policy->mx8_end != mx + count))
+		return match_each(mx, count, host, n, dot);
+	/* NEED() for every pattern, a byte each (all are below 256) */
+	want = (n * MTASTS__ONES & ~policy->mx8.wild) |
+	       ((n - dot + 1) * MTASTS__ONES & policy->mx8.wild);
+	/* past the last pattern, a length of 0 is never needed */
+	hit = MTASTS__ZERO_BYTES(policy->mx8.len ^ want);
+	for (; hit; hit &= hit - 1) {
+		i = low_byte(hit);
+		if (same_len_matches(&mx[i], host, n, dot))
+			return i;
 	}
 	return MTASTS_NO_INDEX;
 }
@@ -352,7 +479,7 @@ mtasts_mx_match(const char *pattern, const char *host)
 {
 	char low[MTASTS_HOST_MAX];
 	struct mtasts__mx mx;
-	size_t n;
+	size_t n, hn, dot;
 
 	if (!pattern || !host)
 		return 0;
@@ -362,21 +489,18 @@ mtasts_mx_match(const char *pattern, const char *host)
 	mx.text = low;
 	mx.len = (uint32_t)n;
 	mx.wild = pattern[0] == '*';
-	return match_list(&mx, 1, host) == 0;
+	return host_prepare(host, &hn, &dot) &&
+	       match_each(&mx, 1, host, hn, dot) == 0;
 }
 
 int
 mtasts_policy_match(const mtasts_policy *policy, const char *host,
                     size_t *index)
 {
-	size_t i;
+	size_t i = MTASTS_NO_INDEX;
 
-	if (!policy || !host) {
-		if (index)
-			*index = MTASTS_NO_INDEX;
-		return 0;
-	}
-	i = match_list(policy->mx, policy->n_mx, host);
+	if (policy && host)
+		i = match_policy(policy, host);
 	if (index)
 		*index = i;
 	return i != MTASTS_NO_INDEX;

@@ -16,6 +16,7 @@ static const char *const kind_name[] = { "", "version", "mode", "max_age",
 
 struct pstate {
 	const char *t;
+	size_t len;
 	struct mtasts__sink *s;
 	struct mtasts_policy *p;
 	size_t cap_mx;
@@ -490,6 +491,147 @@ do_line(struct pstate *st, size_t ls, size_t ce, size_t base,
 	do_field(st, classify(t + ns, nl, 0), ns, nl, q, ce, &L, lineno);
 }
 
+/* The mode value at the start of v[0..n): its length, with the mode in
+ * *mode, or 0. */
+static size_t
+mode_prefix(const char *v, size_t n, int *mode)
+{
+	if (n >= 7 && memcmp(v, "enforce", 7) == 0)
+		*mode = MTASTS_MODE_ENFORCE;
+	else if (n >= 7 && memcmp(v, "testing", 7) == 0)
+		*mode = MTASTS_MODE_TESTING;
+	else if (n >= 4 && memcmp(v, "none", 4) == 0)
+		*mode = MTASTS_MODE_NONE;
+	else
+		return 0;
+	return *mode == MTASTS_MODE_NONE ? 4 : 7;
+}
+
+/* After a value ending at e: *WSP, then LF, CRLF or the end of the input.
+ * Returns where the next line starts, with *ce set to where this line's
+ * content ends, or 0 if anything else follows the value. */
+static size_t
+line_end(const char *t, size_t len, size_t e, size_t *ce)
+{
+	while (e < len && MTASTS__IS_WSP(t[e]))
+		e++;
+	*ce = e;
+	if (e == len)
+		return len;
+	if (t[e] == '\n')
+		return e + 1;
+	if (t[e] == '\r' && e + 1 < len && t[e + 1] == '\n')
+		return e + 2;
+	return 0;
+}
+
+/*
+ * The line nearly every policy is made of: a registered name, exact, seen
+ * for the first time, ':' and *WSP, a valid value, then *WSP and LF, CRLF
+ * or the end of the input, within MTASTS_POLICY_MAX_LINE. Such a line has
+ * no diagnostic in either mode, so it is applied here in one pass over its
+ * bytes, without looking for its end first. Returns where the next line
+ * starts, or 0 (nothing changed) for any other line: do_line() decides.
+ */
+static size_t
+fast_line(struct pstate *st, size_t pos, size_t base, unsigned int lineno)
+{
+	const char *t = st->t;
+	struct mtasts_policy *p = st->p;
+	size_t len = st->len, nl, v, e, ce, next;
+	enum kind k = prefix_kind(t + pos, len - pos, &nl);
+	uint64_t age = 0;
+	int mode = 0;
+
+	if (k == K_EXT || (k != K_MX && st->seen[k]))
+		return 0;
+	for (v = pos + nl + 1; v < len && MTASTS__IS_WSP(t[v]); v++)
+		;
+	switch (k) {
+	case K_MX:
+		if (p->n_mx >= st->cap_mx)
+			return 0;
+		/* checked and lower-cased where the next string goes */
+		e = v + mtasts__mx_span(t + v, len - v, st->w);
+		break;
+	case K_VERSION:
+		e = v +
+		    (len - v >= 5 && memcmp(t + v, "STSv1", 5) == 0 ? 5 : 0);
+		break;
+	case K_MODE:
+		e = v + mode_prefix(t + v, len - v, &mode);
+		break;
+	default: /* K_MAX_AGE: 1 to 10 digits, at most MTASTS_MAX_AGE_MAX */
+		for (e = v; e < len && e - v <= 10 &&
+		            MTASTS__IS(t[e], MTASTS__C_DIGIT);
+		     e++)
+			age = age * 10 + (uint64_t)(t[e] - '0');
+		if (e - v > 10 || age > MTASTS_MAX_AGE_MAX)
+			return 0;
+		break;
+	}
+	if (e == v)
+		return 0;
+	next = line_end(t, len, e, &ce);
+	if (!next || ce - base > MTASTS_POLICY_MAX_LINE)
+		return 0;
+
+	st->seen[k] = lineno;
+	switch (k) {
+	case K_MX: {
+		struct mtasts__mx *m = &p->mx[p->n_mx++];
+
+		st->mx_lines++;
+		m->text = st->w;
+		m->len = (uint32_t)(e - v);
+		m->wild = t[v] == '*';
+		st->w[e - v] = '\0';
+		st->w += e - v + 1;
+		break;
+	}
+	case K_MODE:
+		p->mode = mode;
+		st->mode_ok = 1;
+		break;
+	case K_MAX_AGE:
+		p->max_age = (uint32_t)age;
+		break;
+	default: /* K_VERSION: nothing to keep */
+		break;
+	}
+	return next;
+}
+
+/* Any other line: find its end, then check it with do_line(). Returns where
+ * the next line starts. */
+static size_t
+slow_line(struct pstate *st, size_t pos, size_t base, unsigned int lineno)
+{
+	const char *t = st->t, *cr;
+	size_t len = st->len;
+	const char *nl = memchr(t + pos, '\n', len - pos);
+	size_t le = nl ? (size_t)(nl - t) : len, ce = le;
+
+	if (nl && ce > pos && t[ce - 1] == '\r')
+		ce--; /* CRLF */
+	/* A CR that is not part of this line's CRLF ends nothing. */
+	cr = memchr(t + pos, '\r', ce - pos);
+	if (cr) {
+		struct mtasts__loc L;
+
+		L.line = lineno;
+		L.col = 1 - (unsigned int)base;
+		L.off = 0;
+		mtasts__report(st->s, MTASTS_D_BARE_CR, MTASTS_SEVERITY_ERROR,
+		               MTASTS__AT(&L, (size_t)(cr - t)),
+		               "CR not followed by LF: lines end with LF "
+		               "or CRLF (A-04)");
+	} else {
+		do_line(st, pos, ce, base, lineno);
+	}
+	return nl ? le + 1 : len;
+}
+
 static void
 missing(struct pstate *st, enum kind k, int code, const char *req)
 {
@@ -552,6 +694,7 @@ compact(const struct mtasts_policy *ws, const char *strings, size_t used)
 		p->ext[i].name = str + (ws->ext[i].name - strings);
 		p->ext[i].value = str + (ws->ext[i].value - strings);
 	}
+	mtasts__mx8_set(p);
 	return p;
 }
 
@@ -567,7 +710,6 @@ parse(struct mtasts_policy **out, const char *t, size_t len,
 	struct pstate st;
 	struct mtasts_policy *p;
 	size_t nf, pos = 0, base = 0, size;
-	const char *cr;
 	char *strings;
 	unsigned int lineno = 1;
 
@@ -590,7 +732,6 @@ parse(struct mtasts_policy **out, const char *t, size_t len,
 	 * an extension's name and value, each with its NUL) take at most its
 	 * line length + 1 bytes, so all of them fit in len + nf bytes. */
 	nf = len / 4 + 2;
-	memset(&st, 0, sizeof(st));
 	st.cap_mx = nf < MTASTS_POLICY_MAX_MX ? nf : MTASTS_POLICY_MAX_MX;
 	st.cap_ext = nf < MTASTS_MAX_EXTENSIONS ? nf : MTASTS_MAX_EXTENSIONS;
 	size = sizeof(*p) + st.cap_mx * sizeof(struct mtasts__mx) +
@@ -610,11 +751,21 @@ parse(struct mtasts_policy **out, const char *t, size_t len,
 	p->n_ext = 0;
 	p->mx = (struct mtasts__mx *)(p + 1);
 	p->ext = (struct mtasts__ext *)(p->mx + st.cap_mx);
+	p->mx8.len = p->mx8.wild = 0;
+	p->mx8_end = NULL;
 	strings = (char *)(p->ext + st.cap_ext);
 	st.t = t;
+	st.len = len;
 	st.s = s;
 	st.p = p;
 	st.w = strings;
+	st.seen[K_EXT] = st.seen[K_VERSION] = st.seen[K_MODE] = 0;
+	st.seen[K_MAX_AGE] = st.seen[K_MX] = 0;
+	st.case_seen = 0;
+	st.mx_lines = 0;
+	st.too_many_mx = 0;
+	st.too_many_ext = 0;
+	st.mode_ok = 0;
 
 	if (len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) {
 		mtasts__report(
@@ -622,34 +773,16 @@ parse(struct mtasts_policy **out, const char *t, size_t len,
 		        "UTF-8 byte-order mark before the policy (A-10)");
 		pos = 3;
 	}
-	cr = memchr(t + pos, '\r', len - pos);
 	while (pos < len) {
-		const char *nl = memchr(t + pos, '\n', len - pos);
-		size_t le = nl ? (size_t)(nl - t) : len, ce = le;
+		size_t next = fast_line(&st, pos, base, lineno);
 
-		if (nl && ce > pos && t[ce - 1] == '\r')
-			ce--; /* CRLF */
-		/* A CR that is not part of this line's CRLF ends nothing. */
-		if (cr && (size_t)(cr - t) < ce) {
-			struct mtasts__loc L;
-
-			L.line = lineno;
-			L.col = 1 - (unsigned int)base;
-			L.off = 0;
-			mtasts__report(
-			        s, MTASTS_D_BARE_CR, MTASTS_SEVERITY_ERROR,
-			        MTASTS__AT(&L, (size_t)(cr - t)),
-			        "CR not followed by LF: lines end with LF "
-			        "or CRLF (A-04)");
-		} else {
-			do_line(&st, pos, ce, base, lineno);
-		}
-		if (cr && (size_t)(cr - t) <= le)
-			cr = le + 1 < len
-			             ? memchr(t + le + 1, '\r', len - le - 1)
-			             : NULL;
-		pos = nl ? le + 1 : len;
-		base = pos;
+		if (!next)
+			next = slow_line(&st, pos, base, lineno);
+		/* Without a list, the first error is all the call returns:
+		 * the rest of the input cannot change it. */
+		if (MTASTS__UNLIKELY(s->status != MTASTS_OK) && !s->diag)
+			break;
+		pos = base = next;
 		lineno++;
 	}
 
@@ -686,6 +819,8 @@ parse(struct mtasts_policy **out, const char *t, size_t len,
 			s->oom = 1;
 			return MTASTS_ENOMEM;
 		}
+	} else {
+		mtasts__mx8_set(p);
 	}
 	*out = p;
 	return MTASTS_OK;

@@ -17,10 +17,13 @@
 #define MTASTS__PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define MTASTS__LIKELY(x) __builtin_expect(!!(x), 1)
 #define MTASTS__UNLIKELY(x) __builtin_expect(!!(x), 0)
+/* For a fast path that must not cost a call where it is used. */
+#define MTASTS__ALWAYS_INLINE __attribute__((always_inline)) inline
 #else
 #define MTASTS__PRINTF(f, a)
 #define MTASTS__LIKELY(x) (x)
 #define MTASTS__UNLIKELY(x) (x)
+#define MTASTS__ALWAYS_INLINE inline
 #endif
 
 #define MTASTS__ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -62,6 +65,27 @@ extern const unsigned char mtasts__lower[256];
 	 ~((x) + (0x7f - (hi)) * MTASTS__ONES) & MTASTS__HIGH)
 #define MTASTS__SWAR_BAD(x)                                                    \
 	(((x) | (((x)-0x20 * MTASTS__ONES) & ~(x))) & MTASTS__HIGH)
+
+/* 0x80 in exactly the bytes of x that are zero: no carry crosses a byte,
+ * so this one holds for any byte values and either byte order. */
+#define MTASTS__ZERO_BYTES(x)                                                  \
+	(~((((x) & ~MTASTS__HIGH) + ~MTASTS__HIGH) | (x) | ~MTASTS__HIGH))
+
+/*
+ * Finding the first byte of a word loaded with memcpy that fails a SWAR
+ * test needs a little-endian machine: carries and borrows only travel
+ * towards the more significant bytes, so on little-endian ones they can
+ * only disturb bytes after a failing one, and the first failing byte is
+ * the lowest set 0x80 bit. Other machines use the byte loops.
+ */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+        __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define MTASTS__SWAR_LE 1
+/* Memory index of the first byte with 0x80 set in m (m != 0). */
+#define MTASTS__FIRST_BYTE(m) ((size_t)__builtin_ctzll(m) >> 3)
+#else
+#define MTASTS__SWAR_LE 0
+#endif
 
 /* Length of the run of ASCII letters and digits at the start of p[0..n). */
 size_t mtasts__alnum_span(const char *p, size_t n);
@@ -219,6 +243,17 @@ void mtasts__record_write(struct mtasts__out *o, const char *id,
 
 /* ---- mx patterns (match.c) ---------------------------------------------- */
 
+/*
+ * Up to eight patterns of a policy, for matching: byte k (bits 8k..8k+7)
+ * of len is the length of pattern k, 0 past the last pattern; byte k of
+ * wild is 0xff if that pattern is a wildcard. One comparison of words then
+ * finds the patterns of the length a host needs.
+ */
+struct mtasts__mx8 {
+	uint64_t len;
+	uint64_t wild;
+};
+
 /* A parsed policy: one allocation holding this header, the arrays and the
  * strings (policy.c builds it; match.c reads the mx array). */
 struct mtasts_policy {
@@ -228,7 +263,17 @@ struct mtasts_policy {
 	size_t n_ext;
 	struct mtasts__mx *mx;
 	struct mtasts__ext *ext;
+	/* mx[0..n_mx) packed when n_mx <= 8, in the header so that matching
+	 * reads it with n_mx and mx. It describes the patterns up to mx8_end
+	 * (NULL: not packed), and is only used while mx + n_mx still is
+	 * mx8_end: lint.c matches against copies of this header that point
+	 * mx at one pattern. */
+	struct mtasts__mx8 mx8;
+	const struct mtasts__mx *mx8_end;
 };
+
+/* Pack p's patterns into p->mx8 if there are at most eight of them. */
+void mtasts__mx8_set(struct mtasts_policy *p);
 
 /*
  * Validate an mx pattern p[0..n) (R-18…R-20, DNS lengths) and write its
@@ -237,6 +282,16 @@ struct mtasts_policy {
  * path of the parser.
  */
 int mtasts__mx_lower(const char *p, size_t n, char *dst);
+
+/*
+ * The same check on the pattern that starts p[0..n) and ends at its first
+ * byte that cannot be part of one (not a letter, digit, '-' or '.'): its
+ * lower-case form is written to dst, which must have room for n bytes
+ * (bytes after the pattern may be written too). Returns the pattern's
+ * length if it is valid, else 0. Finds the end of an mx line's value in
+ * the same pass that checks it.
+ */
+size_t mtasts__mx_span(const char *p, size_t n, char *dst);
 
 /* Check an mx pattern p[0..n) and report every problem at *loc.
  * Returns 1 if valid (always the same verdict as mtasts__mx_lower). */
@@ -313,7 +368,8 @@ typedef void (*mtasts__txt_field_fn)(void *ctx,
  * version ("v=" + tag) first, then *WSP ";" *WSP separated name=value
  * fields with an optional final ";". Applies the lenient pre-processing.
  * Returns the number of fields delivered, or -1 if the version tag did not
- * match (nothing after it was examined).
+ * match (nothing after it was examined) or, when the sink keeps no list,
+ * as soon as an error has decided the status (the rest cannot change it).
  */
 int mtasts__txt_parse(const char *text, size_t len,
                       const struct mtasts__tag *tag, unsigned int line,

@@ -194,53 +194,124 @@ put(char **w, const char *p, size_t n)
 	return r;
 }
 
+/* Extensions the fast path keeps track of; records with more go the
+ * general way. */
+#define FAST_EXT 8
+
+/* After a field value ending at i: the end of the text, or *WSP ";".
+ * Returns where that ends (n, or the ';'), or 0 for anything else. */
+static size_t
+field_end(const char *t, size_t n, size_t i)
+{
+	size_t e = i;
+
+	while (e < n && MTASTS__IS_WSP(t[e]))
+		e++;
+	if (e < n ? t[e] != ';' : e != i)
+		return 0;
+	return e;
+}
+
 /*
- * The shape nearly every published record has: exactly "v=STSv1;", optional
- * SP/HTAB, "id=" and 1..32 letters or digits, then nothing, or optional
- * SP/HTAB, ";" and optional SP/HTAB. Such a record is valid and produces no
- * diagnostic in either mode, so it is built directly. Returns 1 when built
- * (or on allocation failure, flagged in the sink), 0 when the text has any
- * other shape: the general parser then decides. check-internal compares
- * both paths.
+ * The fast path: a record the general parser accepts without a word in
+ * either mode. That is "v=STSv1", *WSP, ";", then name=value fields
+ * separated by *WSP ";" *WSP, with an optional final ";" and *WSP: exactly
+ * one "id" with a valid value, and extensions with valid names, no two
+ * alike, none spelling a registered name in another case. Without a list,
+ * whitespace before the first ';' is taken too: its warning is lost anyway.
+ * Returns 1 when built (or on allocation failure, flagged in the sink), 0
+ * when the text has any other shape: the general parser then decides,
+ * from the start. check-internal and fuzz-record compare both paths.
  */
-static int
+static MTASTS__ALWAYS_INLINE int
 fast_path(void **out, const char *t, size_t n, struct mtasts__sink *s)
 {
+	struct span id, ext[FAST_EXT];
 	struct mtasts_record *r;
-	size_t i = 8, id, idlen;
+	size_t i = 7, n_ext = 0, k, size;
 	char *w;
 
-	if (n < 12 || memcmp(t, "v=STSv1;", 8) != 0)
+	if (n < 12 || n > MTASTS_RECORD_MAX_SIZE)
 		return 0;
-	while (i < n && MTASTS__IS_WSP(t[i]))
-		i++;
-	if (i + 4 > n || memcmp(t + i, "id=", 3) != 0)
-		return 0;
-	id = i + 3;
-	idlen = mtasts__alnum_span(t + id, n - id);
-	i = id + idlen;
-	if (idlen == 0 || idlen > 32)
-		return 0;
-	if (i < n) {
+	if (memcmp(t, "v=STSv1;", 8) != 0) {
+		if (memcmp(t, "v=STSv1", 7) != 0)
+			return 0;
 		while (i < n && MTASTS__IS_WSP(t[i]))
 			i++;
-		if (i == n || t[i] != ';')
-			return 0;
-		for (i++; i < n && MTASTS__IS_WSP(t[i]); i++)
-			;
-		if (i != n)
+		if (i == n || t[i] != ';' || (i > 7 && s->diag))
 			return 0;
 	}
-	r = malloc(sizeof(*r) + idlen + 1);
+	id.value = NULL;
+	id.value_len = 0;
+	size = 0;
+	while (i < n) { /* t[i] is a ';' */
+		const char *name, *value;
+		size_t nl, vl;
+
+		for (i++; i < n && MTASTS__IS_WSP(t[i]); i++)
+			;
+		if (i == n)
+			break;
+		if (n - i > 3 && memcmp(t + i, "id=", 3) == 0) {
+			/* the first id, of 1 to 32 letters and digits */
+			value = t + i + 3;
+			vl = mtasts__alnum_span(value, n - i - 3);
+			if (id.value || vl == 0 || vl > 32 ||
+			    !(i = field_end(t, n, i + 3 + vl)))
+				return 0;
+			id.value = value;
+			id.value_len = vl;
+			continue;
+		}
+
+		/* an extension: name "=" value */
+		name = t + i;
+		while (i < n && MTASTS__IS(t[i], MTASTS__C_NAME))
+			i++;
+		nl = (size_t)(t + i - name);
+		if (i == n || t[i] != '=' || !MTASTS__NAME_OK(name, nl) ||
+		    n_ext == FAST_EXT)
+			return 0;
+		/* "v" again, or "V", "ID", "Id", "iD" ("id" with another
+		 * shape): warned about */
+		if ((nl == 1 && MTASTS__LOWER(name[0]) == 'v') ||
+		    (nl == 2 && mtasts__ascii_caseeq(name, "id", 2)))
+			return 0;
+		for (k = 0; k < n_ext; k++)
+			if (ext[k].name_len == nl &&
+			    memcmp(ext[k].name, name, nl) == 0)
+				return 0;
+		value = t + ++i;
+		vl = mtasts__txtval_span(value, n - i);
+		if (vl == 0 || !(i = field_end(t, n, i + vl)))
+			return 0;
+		ext[n_ext].name = name;
+		ext[n_ext].name_len = nl;
+		ext[n_ext].value = value;
+		ext[n_ext].value_len = vl;
+		n_ext++;
+		size += nl + vl + 2;
+	}
+	/* The canonical form must stay within the cap, as in the general
+	 * parser: "v=STSv1; id=" id ";" and " name=value;" each, that is
+	 * 13 + id + 3 per extension + the extensions' names and values. */
+	if (!id.value ||
+	    13 + id.value_len + n_ext + size > MTASTS_RECORD_MAX_SIZE)
+		return 0;
+
+	r = malloc(sizeof(*r) + n_ext * sizeof(r->ext[0]) + id.value_len + 1 +
+	           size);
 	if (!r) {
 		s->oom = 1;
 		return 1;
 	}
-	w = (char *)&r->ext[0];
-	memcpy(w, t + id, idlen);
-	w[idlen] = '\0';
-	r->id = w;
-	r->n_ext = 0;
+	w = (char *)&r->ext[n_ext];
+	r->id = put(&w, id.value, id.value_len);
+	r->n_ext = n_ext;
+	for (k = 0; k < n_ext; k++) {
+		r->ext[k].name = put(&w, ext[k].name, ext[k].name_len);
+		r->ext[k].value = put(&w, ext[k].value, ext[k].value_len);
+	}
 	*out = r;
 	return 1;
 }

@@ -263,6 +263,9 @@ mtasts__txt_parse(const char *t, size_t len, const struct mtasts__tag *tag,
 		struct mtasts__txt_field f;
 		size_t ws = pos, ns, vs;
 
+		/* Without a list, the first error is all the call returns. */
+		if (!s->diag && s->status != MTASTS_OK)
+			return -1;
 		/* sts-field-delim = *WSP ";" *WSP */
 		while (pos < e && MTASTS__IS_WSP(t[pos]))
 			pos++;

@@ -54,26 +54,62 @@ const unsigned char mtasts__lower[256] = {
 	252, 253, 254, 255,
 };
 
+/*
+ * Bytes of the word x (loaded with memcpy) that are not ASCII letters or
+ * digits, as 0x80 bits: OR-ing 0x20 folds letters to a-z and keeps digits;
+ * controls, which that would fold into the digit range, and bytes above
+ * 0x7f are flagged by MTASTS__SWAR_BAD (see MTASTS__SWAR_RANGE).
+ */
+static uint64_t
+not_alnum(uint64_t x)
+{
+	uint64_t y = x | 0x20 * MTASTS__ONES;
+
+	return (~(MTASTS__SWAR_RANGE(y, 0x30, 0x39) |
+	          MTASTS__SWAR_RANGE(y, 0x61, 0x7a)) |
+	        MTASTS__SWAR_BAD(x)) &
+	       MTASTS__HIGH;
+}
+
+/* Bytes of x that are not sts-ext-value bytes (%x21-3A / %x3C / %x3E-7E:
+ * visible ASCII but ';' and '='), as 0x80 bits. */
+static uint64_t
+not_txtval(uint64_t x)
+{
+	return (x | ~MTASTS__SWAR_RANGE(x, 0x21, 0x7e) |
+	        MTASTS__SWAR_RANGE(x, 0x3b, 0x3b) |
+	        MTASTS__SWAR_RANGE(x, 0x3d, 0x3d)) &
+	       MTASTS__HIGH;
+}
+
 size_t
 mtasts__alnum_span(const char *p, size_t n)
 {
 	size_t i = 0;
+	uint64_t x, m;
 
-	/* Eight bytes at a time (see MTASTS__SWAR_RANGE): OR-ing 0x20 folds
-	 * letters to a-z and keeps digits; controls, which that would fold into
-	 * the digit range, and bytes above 0x7f are excluded first. A word
-	 * that is not all letters and digits is rescanned byte by byte. */
+	/* Eight bytes at a time. On little-endian machines the first flagged
+	 * byte ends the run (MTASTS__SWAR_LE), and the last bytes are read as
+	 * the word that ends at p + n: the bytes it shares with the words
+	 * before are in the run already. Elsewhere the byte loop finishes. */
 	for (; i + 8 <= n; i += 8) {
-		uint64_t x, y;
-
 		memcpy(&x, p + i, 8);
-		if (MTASTS__SWAR_BAD(x))
+		m = not_alnum(x);
+#if MTASTS__SWAR_LE
+		if (m)
+			return i + MTASTS__FIRST_BYTE(m);
+#else
+		if (m)
 			break;
-		y = x | 0x20 * MTASTS__ONES;
-		if ((MTASTS__SWAR_RANGE(y, 0x30, 0x39) |
-		     MTASTS__SWAR_RANGE(y, 0x61, 0x7a)) != MTASTS__HIGH)
-			break;
+#endif
 	}
+#if MTASTS__SWAR_LE
+	if (i < n && n >= 8) {
+		memcpy(&x, p + n - 8, 8);
+		m = not_alnum(x);
+		return m ? n - 8 + MTASTS__FIRST_BYTE(m) : n;
+	}
+#endif
 	while (i < n && MTASTS__IS_ALNUM(p[i]))
 		i++;
 	return i;
@@ -83,18 +119,27 @@ size_t
 mtasts__txtval_span(const char *p, size_t n)
 {
 	size_t i = 0;
+	uint64_t x, m;
 
-	/* %x21-3A / %x3C / %x3E-7E: visible ASCII but ';' and '=' */
+	/* as mtasts__alnum_span() */
 	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-
 		memcpy(&x, p + i, 8);
-		if ((x & MTASTS__HIGH) ||
-		    (MTASTS__SWAR_RANGE(x, 0x21, 0x7e) &
-		     ~MTASTS__SWAR_RANGE(x, 0x3b, 0x3b) &
-		     ~MTASTS__SWAR_RANGE(x, 0x3d, 0x3d)) != MTASTS__HIGH)
+		m = not_txtval(x);
+#if MTASTS__SWAR_LE
+		if (m)
+			return i + MTASTS__FIRST_BYTE(m);
+#else
+		if (m)
 			break;
+#endif
 	}
+#if MTASTS__SWAR_LE
+	if (i < n && n >= 8) {
+		memcpy(&x, p + n - 8, 8);
+		m = not_txtval(x);
+		return m ? n - 8 + MTASTS__FIRST_BYTE(m) : n;
+	}
+#endif
 	while (i < n && MTASTS__IS(p[i], MTASTS__C_TXTVAL))
 		i++;
 	return i;
