@@ -14,7 +14,9 @@
  * the accessors say, a strict re-parse of it equal and formatting to the
  * same bytes, the builders giving an equal record, and a one-RR selection
  * choosing the same record. On failure: a negative status, *out NULL and
- * diagnostics that explain it (see fuzz.h).
+ * diagnostics that explain it (see fuzz.h). Either way, the general parser
+ * alone (without the public parse's fast path) gives the same status,
+ * record and diagnostics.
  */
 #include "fuzz.h"
 
@@ -268,6 +270,34 @@ check_select(const mtasts_record *r, const char *text, size_t len,
 	mtasts_record_free(q);
 }
 
+/*
+ * The public parse tries a fast path for the common shape first: the
+ * general parser alone (lib/private.h) must give the same status, an equal
+ * record and, with a list (d not NULL), the same diagnostics.
+ */
+static void
+check_slow(int st, const mtasts_record *r, const mtasts_diag *d,
+           const char *text, size_t len, unsigned int flags)
+{
+	struct mtasts__sink s;
+	mtasts_diag *sd = d ? fuzz_diag_new() : NULL;
+	void *o = NULL;
+	int sst;
+
+	mtasts__sink_init(&s, sd, flags);
+	(void)mtasts__record_parse_slow(&o, text ? text : "", len, 1, &s);
+	sst = mtasts__sink_result(&s);
+	FUZZ_ASSERT(sst == st, "status %s, the general parser alone gives %s",
+	            mtasts_status_name(st), mtasts_status_name(sst));
+	if (st == MTASTS_OK)
+		FUZZ_ASSERT(o != NULL && mtasts_record_equal(r, o),
+		            "the general parser alone gives another record");
+	if (sd)
+		fuzz_same_diag(d, sd, 0, "parse", "general parser alone");
+	mtasts_record_free(o);
+	mtasts_diag_free(sd);
+}
+
 static void
 check_failure(int st, const mtasts_record *r)
 {
@@ -317,6 +347,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		st = mtasts_record_parse(&r, text, len, flags, d);
 	}
 	fuzz_check_diag(d, st, text, len, FUZZ_POS_RECORD, 1);
+	check_slow(st, r, d, text, len, flags);
+	if (sel & FLAG_NO_DIAG)
+		check_slow(st, r, NULL, text, len, flags);
 
 	if (st != MTASTS_OK) {
 		check_failure(st, r);

@@ -62,7 +62,7 @@ fuzz_fail(const char *file, int line, const char *expr, const char *fmt, ...)
 
 /* Any non-NULL address that is not a valid object: parse calls must
  * overwrite an out-parameter preset to it. */
-static char fuzz_sentinel_byte;
+static FUZZ__UNUSED char fuzz_sentinel_byte;
 #define FUZZ_SENTINEL ((void *)&fuzz_sentinel_byte)
 
 /* 1 if s is printable ASCII (0x20-0x7E) from start to NUL. */
@@ -263,6 +263,77 @@ fuzz_all(const char *p, size_t n, int cls)
 		if (!MTASTS__IS(p[i], cls))
 			return 0;
 	return 1;
+}
+
+/*
+ * Diagnostics lists a and b (from two calls that must agree; an and bn name
+ * them in a failure) are the same: count, codes, severities and positions,
+ * and the messages too when messages is non-zero.
+ */
+static FUZZ__UNUSED void
+fuzz_same_diag(const mtasts_diag *a, const mtasts_diag *b, int messages,
+               const char *an, const char *bn)
+{
+	size_t i, n = mtasts_diag_count(a);
+
+	FUZZ_ASSERT(n == mtasts_diag_count(b),
+	            "%zu diagnostics from the %s, %zu from the %s", n, an,
+	            mtasts_diag_count(b), bn);
+	for (i = 0; i < n; i++) {
+		FUZZ_ASSERT(mtasts_diag_code(a, i) == mtasts_diag_code(b, i) &&
+		                    mtasts_diag_severity(a, i) ==
+		                            mtasts_diag_severity(b, i) &&
+		                    mtasts_diag_line(a, i) ==
+		                            mtasts_diag_line(b, i) &&
+		                    mtasts_diag_column(a, i) ==
+		                            mtasts_diag_column(b, i) &&
+		                    mtasts_diag_offset(a, i) ==
+		                            mtasts_diag_offset(b, i) &&
+		                    (!messages ||
+		                     strcmp(mtasts_diag_message(a, i),
+		                            mtasts_diag_message(b, i)) == 0),
+		            "diagnostic %zu differs:\n %s: %s %u:%u %s\n "
+		            "%s: %s %u:%u %s",
+		            i, an,
+		            mtasts_diag_code_name(mtasts_diag_code(a, i)),
+		            mtasts_diag_line(a, i), mtasts_diag_column(a, i),
+		            mtasts_diag_message(a, i), bn,
+		            mtasts_diag_code_name(mtasts_diag_code(b, i)),
+		            mtasts_diag_line(b, i), mtasts_diag_column(b, i),
+		            mtasts_diag_message(b, i));
+	}
+}
+
+/*
+ * TXT RDATA for the text t[0..n): character-strings of at most chunk
+ * (1-255) bytes, with an empty character-string before and/or after them
+ * if asked. An empty text is one empty character-string. Free with free().
+ */
+static FUZZ__UNUSED unsigned char *
+fuzz_to_wire(const char *t, size_t n, size_t chunk, int empty_before,
+             int empty_after, size_t *wlen)
+{
+	size_t cap = n + n / chunk + 3, w = 0, i;
+	unsigned char *r = malloc(cap);
+
+	FUZZ_ASSERT(r != NULL, "out of memory");
+	FUZZ_ASSERT(chunk >= 1 && chunk <= 255, "chunk %zu", chunk);
+	if (empty_before)
+		r[w++] = 0;
+	for (i = 0; i < n; i += chunk) {
+		size_t k = n - i < chunk ? n - i : chunk;
+
+		r[w++] = (unsigned char)k;
+		memcpy(r + w, t + i, k);
+		w += k;
+	}
+	if (empty_after)
+		r[w++] = 0;
+	if (w == 0)
+		r[w++] = 0;
+	FUZZ_ASSERT(w <= cap, "wire buffer overflow in the harness");
+	*wlen = w;
+	return r;
 }
 
 #endif /* MTASTS_FUZZ_H */

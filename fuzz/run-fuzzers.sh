@@ -6,7 +6,8 @@
 #
 #   fuzz/run-fuzzers.sh SECONDS [TARGET...]
 #
-# TARGET is policy, record, rrset or mx (default: all of them).
+# TARGET is policy, record, rrset, mx, tlsrpt, cache or dns (default: all
+# of them).
 #
 # Environment:
 #   FUZZ_BUILD_DIR  build directory (default /tmp/build-fuzz-clang); it is
@@ -27,7 +28,7 @@
 set -eu
 
 usage() {
-	echo "usage: $0 SECONDS [policy|record|rrset|mx ...]" >&2
+	echo "usage: $0 SECONDS [policy|record|rrset|mx|tlsrpt|cache|dns ...]" >&2
 	exit 2
 }
 
@@ -50,11 +51,11 @@ if [ "${FUZZ_KEEP_GOING:-0}" = 1 ]; then
 fi
 
 if [ $# -eq 0 ]; then
-	set -- policy record rrset mx
+	set -- policy record rrset mx tlsrpt cache dns
 fi
 for t in "$@"; do
 	case $t in
-	policy | record | rrset | mx) ;;
+	policy | record | rrset | mx | tlsrpt | cache | dns) ;;
 	*) echo "$0: unknown target '$t'" >&2; usage ;;
 	esac
 done
@@ -76,12 +77,16 @@ ninja -C "$build" $bins
 run_one() {
 	t=$1
 	dir=$work/$t
-	# record and rrset get a few bytes more than MTASTS_RECORD_MAX_SIZE
-	# (4096) so that, after their header bytes, the cap itself is reached
+	# record, tlsrpt and rrset get a few bytes more than
+	# MTASTS_RECORD_MAX_SIZE (4096) so that, after their header bytes,
+	# the cap itself is reached
 	case $t in
 	policy) maxlen=8192; dict=policy ;;
 	record) maxlen=4200; dict=record ;;
+	tlsrpt) maxlen=4200; dict=tlsrpt ;;
 	rrset) maxlen=4200; dict=record ;;
+	cache) maxlen=8192; dict=cache ;;
+	dns) maxlen=4096; dict=dns ;;
 	*) maxlen=4096; dict=$t ;;
 	esac
 	mkdir -p "$dir/corpus" "$dir/artifacts"
