@@ -649,7 +649,7 @@ fast_uri(const char *t, size_t i, size_t n, int *scheme)
 /*
  * The shape nearly every published record has: exactly "v=TLSRPTv1;",
  * optional SP/HTAB, "rua=" and up to four plain mailto/https URIs
- * separated by ",", then nothing or optional SP/HTAB ";" SP/HTAB. Such a
+ * separated by *WSP "," *WSP, then nothing or optional SP/HTAB ";" SP/HTAB. Such a
  * record is valid and produces no diagnostic in either mode, so it is
  * built directly (1 returned; an allocation failure is flagged in the
  * sink); any other text goes to the general parser (0).
@@ -657,7 +657,7 @@ fast_uri(const char *t, size_t i, size_t n, int *scheme)
 static int
 fast_path(void **out, const char *t, size_t n, struct mtasts__sink *s)
 {
-	size_t b[4], e[4], k = 0, i = 11, size;
+	size_t b[4], e[4], k = 0, i = 11, j, size;
 	int sch[4];
 	struct mtasts_tlsrpt *r;
 	char *w;
@@ -677,11 +677,13 @@ fast_path(void **out, const char *t, size_t n, struct mtasts__sink *s)
 			return 0;
 		b[k] = i;
 		i = e[k++];
-		if (i < n && t[i] == ',') {
-			i++;
-			continue;
-		}
-		break;
+		/* the rua delimiter: *WSP "," *WSP (T-03) */
+		for (j = i; j < n && MTASTS__IS_WSP(t[j]); j++)
+			;
+		if (j == n || t[j] != ',')
+			break;
+		for (i = j + 1; i < n && MTASTS__IS_WSP(t[i]); i++)
+			;
 	}
 	if (i < n) {
 		while (i < n && MTASTS__IS_WSP(t[i]))

@@ -3,7 +3,8 @@
  * Internals (lib/private.h), linked statically: the diagnostic registry,
  * the character tables, the two mx validators against each other and
  * against a reference, the matcher against a naive reference matcher
- * (R-39, A-16, A-18), and the UTF-8 checker against RFC 3629.
+ * (R-39, A-16, A-18), the record parsers' fast paths against the general
+ * parsers, and the UTF-8 checker against RFC 3629.
  */
 #include "test-common.h"
 
@@ -697,6 +698,180 @@ START_TEST(quote_printable)
 }
 END_TEST
 
+/* ---- fast paths against the general parsers -------------------------------------- */
+
+/*
+ * mtasts_record_parse() and mtasts_tlsrpt_parse() build the common record
+ * shapes directly and leave everything else to the general parser. For
+ * each text, both flag settings, with and without a list, the public call
+ * must give what the general parser alone gives: status, an equal object
+ * and the same diagnostics (R-01…R-08, T-02, T-03). The seeds are
+ * near-misses of the fast shapes; each is also mutated at random.
+ */
+static const char *const fast_seeds[] = {
+	"v=STSv1; id=20240101T000000;",
+	"v=STSv1;id=abc",
+	"v=STSv1 ; id=abc;",
+	"v=STSv1;\tid=abc ;\t",
+	"v=STSv1; id=abc; ext=value; x-y.z_w=1",
+	"v=STSv1; id=abc; id=def",
+	"v=STSv1; ID=abc",
+	"v=STSv1; id=abc; V=1",
+	"v=STSv1; id=abc; ext=1; ext=2",
+	"v=STSv1; ext=1; id=abc",
+	"v=STSv1; id=0123456789012345678901234567890123",
+	"v=STSv1; id=abc;;",
+	"v=STSv1; id=ab-c",
+	"v=STSv1; id=abc; e=;",
+	"v=STSv1; id=abc; a=1; b=2; c=3; d=4; e=5; f=6; g=7; h=8; i=9",
+	" v=STSv1; id=abc",
+	"\"v=STSv1; id=abc\"",
+	"v=TLSRPTv1; rua=mailto:tls@example.com",
+	"v=TLSRPTv1;rua=mailto:tls@example.com;",
+	"v=TLSRPTv1; rua=mailto:a@example.com , \thttps://r.example/x ; ",
+	"v=TLSRPTv1; rua=mailto:a@example.com,,https://r.example/x",
+	"v=TLSRPTv1; rua=mailto:a@example.com, ",
+	"v=TLSRPTv1; rua=https://r.example/a/b, mailto:b+x@example.net",
+	"v=TLSRPTv1; rua=mailto:@example.com",
+	"v=TLSRPTv1; rua=mailto:a@b,mailto:c@d,mailto:e@f,mailto:g@h,"
+	"mailto:i@j",
+	"v=TLSRPTv1; rua=https://",
+	"v=TLSRPTv1; rua=mailto:a@example.com; ext=1",
+	"v=TLSRPTv1 ; rua=mailto:a@example.com",
+	"v=TLSRPTv1; RUA=mailto:a@example.com",
+	"v=TLSRPTv1; rua=MAILTO:a@example.com",
+	"v=TLSRPTv1; rua=mailto:a%2C@example.com!10m",
+};
+
+typedef int (*parse_fn)(void **out, const char *text, size_t len,
+                        unsigned int flags, mtasts_diag *diag);
+typedef int (*slow_fn)(void **out, const char *text, size_t len,
+                       unsigned int line, struct mtasts__sink *s);
+typedef int (*equal_fn)(const void *a, const void *b);
+
+static int
+rec_parse(void **out, const char *t, size_t n, unsigned int f, mtasts_diag *d)
+{
+	mtasts_record *r = NULL;
+	int st = mtasts_record_parse(&r, t, n, f, d);
+
+	*out = r;
+	return st;
+}
+
+static int
+rec_equal(const void *a, const void *b)
+{
+	return mtasts_record_equal(a, b);
+}
+
+static int
+rpt_parse(void **out, const char *t, size_t n, unsigned int f, mtasts_diag *d)
+{
+	mtasts_tlsrpt *r = NULL;
+	int st = mtasts_tlsrpt_parse(&r, t, n, f, d);
+
+	*out = r;
+	return st;
+}
+
+static int
+rpt_equal(const void *a, const void *b)
+{
+	return mtasts_tlsrpt_equal(a, b);
+}
+
+/* Compare the public parse of t[0..n) with the general parser alone. */
+static void
+fast_vs_slow(const char *t, size_t n, parse_fn pub, slow_fn slow, equal_fn eq)
+{
+	unsigned int flags;
+	int list;
+
+	for (flags = 0; flags <= MTASTS_PARSE_LENIENT; flags++)
+		for (list = 0; list < 2; list++) {
+			mtasts_diag *d1 = list ? t_diag_new() : NULL;
+			mtasts_diag *d2 = list ? t_diag_new() : NULL;
+			struct mtasts__sink s;
+			void *a = NULL, *b = NULL;
+			int st1, st2;
+			size_t k;
+
+			st1 = pub(&a, t, n, flags, d1);
+			mtasts__sink_init(&s, d2, flags);
+			(void)slow(&b, t, n, 1, &s);
+			st2 = mtasts__sink_result(&s);
+			ck_assert_msg(st1 == st2, "'%.*s' flags %u: %s vs %s",
+			              (int)n, t, flags, mtasts_status_name(st1),
+			              mtasts_status_name(st2));
+			if (st1 == MTASTS_OK)
+				ck_assert_msg(a && b && eq(a, b),
+				              "'%.*s' flags %u: objects differ",
+				              (int)n, t, flags);
+			if (list) {
+				ck_assert_uint_eq(mtasts_diag_count(d1),
+				                  mtasts_diag_count(d2));
+				for (k = 0; k < mtasts_diag_count(d1); k++) {
+					ck_assert_int_eq(
+					        mtasts_diag_code(d1, k),
+					        mtasts_diag_code(d2, k));
+					ck_assert_uint_eq(
+					        mtasts_diag_column(d1, k),
+					        mtasts_diag_column(d2, k));
+				}
+			}
+			free(b); /* the general parser's object: one block */
+			if (pub == rec_parse)
+				mtasts_record_free(a);
+			else
+				mtasts_tlsrpt_free(a);
+			mtasts_diag_free(d1);
+			mtasts_diag_free(d2);
+		}
+}
+
+START_TEST(fast_paths_agree)
+{
+	static const char alphabet[] = " \t;,=@.:/%!\"vVtdiI0aZ-_+~\x7f\x80";
+	const char *seed = fast_seeds[_i];
+	size_t n = strlen(seed), m;
+	int tls = strncmp(seed, "v=TLS", 5) == 0;
+	parse_fn pub = tls ? rpt_parse : rec_parse;
+	slow_fn slow =
+	        tls ? mtasts__tlsrpt_parse_slow : mtasts__record_parse_slow;
+	equal_fn eq = tls ? rpt_equal : rec_equal;
+	unsigned int x = 2463534242u + (unsigned int)_i;
+	char buf[256];
+
+	fast_vs_slow(seed, n, pub, slow, eq);
+	ck_assert_uint_lt(n + 2, sizeof(buf));
+	for (m = 0; m < 3000; m++) {
+		size_t len = n, at, k;
+
+		memcpy(buf, seed, n);
+		for (k = 0; k < 1 + m % 3; k++) {
+			/* xorshift32 */
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			at = 5 + x % (len - 4); /* keep most version tags */
+			if (x & 0x10000 && len + 1 < sizeof(buf)) {
+				memmove(buf + at + 1, buf + at, len - at);
+				len++;
+			} else if (x & 0x20000 && at < len) {
+				memmove(buf + at, buf + at + 1, len - at - 1);
+				len--;
+				continue;
+			}
+			if (at < len)
+				buf[at] = alphabet[(x >> 8) %
+				                   (sizeof(alphabet) - 1)];
+		}
+		fast_vs_slow(buf, len, pub, slow, eq);
+	}
+}
+END_TEST
+
 MTASTS_TEST_SUITE(internal)
 {
 	Suite *s = suite_create("internal");
@@ -714,6 +889,12 @@ MTASTS_TEST_SUITE(internal)
 	tcase_add_loop_test(tc, mx_validators_agree_random, 0, 4);
 	tcase_add_loop_test(tc, mx_match_vs_reference, 0, 3);
 	tcase_add_test(tc, mx_match_every_byte);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fast-paths");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, fast_paths_agree, 0,
+	                    (int)T_ARRAY_LEN(fast_seeds));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("utf8");
