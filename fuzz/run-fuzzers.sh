@@ -64,7 +64,9 @@ done
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" "$srcdir" -Dfuzzing=true \
 		-Dtests=disabled -Ddocs=disabled -Dtools=disabled
-else
+elif ! grep -q '^build fuzz/fuzz-policy:' "$build/build.ninja"; then
+	# (only when needed: a second run on the same directory must not
+	# regenerate it under the first one's feet)
 	meson configure "$build" -Dfuzzing=true
 fi
 bins=

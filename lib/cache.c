@@ -394,7 +394,8 @@ mtasts_cache_entry_serialize(const mtasts_cache_entry *entry, char **out,
 	return MTASTS_OK;
 }
 
-/* A decimal number: "0" or no leading zero, at most max. */
+/* A decimal number: "0" or no leading zero, at most max (max >= 0).
+ * Checked before each step, so no value of any length overflows. */
 static int
 parse_num(const char *s, size_t n, int64_t max, int64_t *v)
 {
@@ -404,11 +405,14 @@ parse_num(const char *s, size_t n, int64_t max, int64_t *v)
 	if (n == 0 || n > 19 || (s[0] == '0' && n > 1))
 		return 0;
 	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
+		int d = s[i] - '0';
+
+		if (d < 0 || d > 9 || *v > max / 10 ||
+		    (*v == max / 10 && d > max % 10))
 			return 0;
-		*v = *v * 10 + (s[i] - '0');
+		*v = *v * 10 + d;
 	}
-	return *v <= max;
+	return 1;
 }
 
 /* An id field: "-" (none) or a valid id. */

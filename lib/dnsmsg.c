@@ -82,10 +82,10 @@ mtasts__dns_parse(const unsigned char *m, size_t len, const char *name,
                   unsigned int *cnames)
 {
 	struct answer *an;
-	size_t qd, na, pos = 12, i, k;
+	size_t qd, na, pos = 12, i, k, n0;
 	char cur[256], tmp[256];
 	unsigned int rcode;
-	int res = MTASTS_DNS_NODATA;
+	int res = MTASTS_DNS_NODATA, overflow0;
 
 	next[0] = '\0';
 	if (len < 12)
@@ -149,6 +149,8 @@ mtasts__dns_parse(const unsigned char *m, size_t len, const char *name,
 		}
 	}
 
+	n0 = reply->n;
+	overflow0 = reply->overflow;
 	for (k = 0; k < na && res != MTASTS_ENOMEM; k++) {
 		const unsigned char *rd = m + an[k].rdata;
 		char addr[64];
@@ -166,8 +168,8 @@ mtasts__dns_parse(const unsigned char *m, size_t len, const char *name,
 			if (an[k].rdlen < 3 ||
 			    read_name(m, len, &pos, tmp) < 0 ||
 			    pos != an[k].rdata + an[k].rdlen) {
-				free(an);
-				return MTASTS_DNS_ERROR;
+				res = MTASTS_DNS_ERROR;
+				break;
 			}
 			st = mtasts__dns_reply_push(reply, tmp, strlen(tmp),
 			                            u16(rd));
@@ -179,8 +181,8 @@ mtasts__dns_parse(const unsigned char *m, size_t len, const char *name,
 			    !inet_ntop(rrtype == MTASTS_RRTYPE_A ? AF_INET
 			                                         : AF_INET6,
 			               rd, addr, sizeof(addr))) {
-				free(an);
-				return MTASTS_DNS_ERROR;
+				res = MTASTS_DNS_ERROR;
+				break;
 			}
 			st = mtasts__dns_reply_push(reply, addr, strlen(addr),
 			                            0);
@@ -188,6 +190,8 @@ mtasts__dns_parse(const unsigned char *m, size_t len, const char *name,
 		default:
 			break;
 		}
+		if (res == MTASTS_DNS_ERROR)
+			break;
 		if (st == MTASTS_ENOMEM)
 			res = MTASTS_ENOMEM;
 		else if (st == MTASTS_OK)
@@ -196,6 +200,13 @@ mtasts__dns_parse(const unsigned char *m, size_t len, const char *name,
 		 * the rest are not stored */
 	}
 	free(an);
+	/* A message with a bad record is refused whole: no record of it is
+	 * kept (nor after an allocation failure). */
+	if (res == MTASTS_DNS_ERROR || res == MTASTS_ENOMEM) {
+		while (reply->n > n0)
+			free(reply->rr[--reply->n].data);
+		reply->overflow = overflow0;
+	}
 	if (res == MTASTS_DNS_NODATA && strcmp(cur, name) != 0)
 		memcpy(next, cur, strlen(cur) + 1); /* ask for the target */
 	return res;

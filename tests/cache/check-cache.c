@@ -528,6 +528,16 @@ static const struct bad_entry bad_entries[] = {
 	{ HDR "id x\nfetched -1\n" POL "end\n", MTASTS_ESYNTAX, 4 },
 	{ HDR "id x\nfetched 99999999999999999999\n" POL "end\n",
 	  MTASTS_ESYNTAX, 4 },
+	/* 19 digits: past INT64_MAX, and just past the largest time (2^62);
+	 * found by fuzz-cache as a signed overflow in the number reader */
+	{ HDR "id x\nfetched 9999999999999999999\n" POL "end\n", MTASTS_ESYNTAX,
+	  4 },
+	{ HDR "id x\nfetched 9223372036854775808\n" POL "end\n", MTASTS_ESYNTAX,
+	  4 },
+	{ HDR "id x\nfetched 4611686018427387905\n" POL "end\n", MTASTS_ESYNTAX,
+	  4 },
+	{ HDR "failed 9223372036854775807 x\nfailures 1\nend\n", MTASTS_ESYNTAX,
+	  3 },
 	{ HDR "id x\nfetched 1x\n" POL "end\n", MTASTS_ESYNTAX, 4 },
 	{ HDR "failed 1 x\nend\n", MTASTS_ESYNTAX, 4 }, /* no count */
 	{ HDR "failed 1 x\nfailures 0\nend\n", MTASTS_ESYNTAX, 4 },
@@ -575,6 +585,21 @@ START_TEST(deserialize_rejects)
 	}
 	mtasts_diag_free(d);
 	free(copy);
+}
+END_TEST
+
+/* The largest time an entry holds (2^62 seconds) reads back exactly. */
+START_TEST(deserialize_time_bound)
+{
+	static const char text[] =
+	        HDR "id x\nfetched 4611686018427387904\n" POL "end\n";
+	mtasts_cache_entry *e = NULL;
+
+	ck_assert_int_eq(mtasts_cache_entry_deserialize(&e, text,
+	                                                sizeof(text) - 1, NULL),
+	                 MTASTS_OK);
+	ck_assert(mtasts_cache_entry_fetched_at(e) == (int64_t)1 << 62);
+	mtasts_cache_entry_free(e);
 }
 END_TEST
 
@@ -848,6 +873,7 @@ main(void)
 	tcase_add_test(tc, serialize_round_trip);
 	tcase_add_loop_test(tc, deserialize_rejects, 0,
 	                    (int)ARRAY_LEN(bad_entries));
+	tcase_add_test(tc, deserialize_time_bound);
 	tcase_add_test(tc, deserialize_limits);
 	tcase_add_test(tc, deserialize_mutations);
 	tcase_add_test(tc, plan_enforce);
