@@ -22,7 +22,11 @@ label_bad(const char *p, size_t ls, size_t j)
 static size_t
 span_end(const char *p, size_t ls, size_t i)
 {
-	return (i > MTASTS_HOST_MAX || label_bad(p, ls, i)) ? 0 : i;
+	if (i > MTASTS_HOST_MAX)
+		return 0;
+	if (label_bad(p, ls, i))
+		return 0;
+	return i;
 }
 
 size_t
@@ -92,9 +96,14 @@ mtasts__mx_span(const char *p, size_t n, char *dst)
 int
 mtasts__mx_lower(const char *p, size_t n, char *dst)
 {
+	size_t got;
+
 	if (n == 0 || n > MTASTS_HOST_MAX)
 		return 0;
-	return mtasts__mx_span(p, n, dst) == n;
+	got = mtasts__mx_span(p, n, dst);
+	/* (got != 0 says nothing more; it keeps gcc 12's -fanalyzer from
+	 * taking a 0 for a whole pattern and then reading dst unwritten) */
+	return got != 0 && got == n;
 }
 
 static int
