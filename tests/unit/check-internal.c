@@ -734,8 +734,9 @@ static const char *const fast_seeds[] = {
 	"v=TLSRPTv1; rua=mailto:a@example.com, ",
 	"v=TLSRPTv1; rua=https://r.example/a/b, mailto:b+x@example.net",
 	"v=TLSRPTv1; rua=mailto:@example.com",
-	"v=TLSRPTv1; rua=mailto:a@b,mailto:c@d,mailto:e@f,mailto:g@h,"
-	"mailto:i@j",
+	/* five URIs: one more than the fast path takes */
+	("v=TLSRPTv1; rua=mailto:a@b,mailto:c@d,mailto:e@f,mailto:g@h,"
+	 "mailto:i@j"),
 	"v=TLSRPTv1; rua=https://",
 	"v=TLSRPTv1; rua=mailto:a@example.com; ext=1",
 	"v=TLSRPTv1 ; rua=mailto:a@example.com",
