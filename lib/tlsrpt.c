@@ -565,7 +565,7 @@ parse_at(void **out, const char *text, size_t len, unsigned int line,
 		return mtasts__sink_result(s);
 
 	/* "v=TLSRPTv1; rua=" + URIs joined by "," + "; name=value" each */
-	canon = 15 + c.n_rua - 1;
+	canon = 16 + c.n_rua - 1;
 	size = sizeof(*r) + c.n_rua * sizeof(struct rua) +
 	       c.n_ext * sizeof(struct mtasts__ext);
 	for (i = 0; i < c.n_rua; i++) {

@@ -722,6 +722,48 @@ START_TEST(status_mapping)
 }
 END_TEST
 
+/*
+ * The canonical form ("v=TLSRPTv1; rua=" ..., "; name=value" per
+ * extension) may be longer than the text it came from; a record is only
+ * accepted if that form fits the cap too, so that it round-trips. Found by
+ * fuzz-tlsrpt: the size was counted one byte short.
+ */
+START_TEST(canonical_form_cap)
+{
+	static const char head[] = "v=TLSRPTv1;rua=mailto:a@example.com;n=";
+	size_t hl = sizeof(head) - 1, k;
+	char *text = malloc(MTASTS_RECORD_MAX_SIZE + 1), *out = NULL;
+	mtasts_tlsrpt *r = NULL;
+
+	ck_assert_ptr_nonnull(text);
+	for (k = 0; k < 2; k++) {
+		/* canonical: 16 + 20 ("mailto:a@example.com") + 3 + 1 ("n")
+		 * + the value = 4096 + k bytes; the text is 2 bytes shorter */
+		size_t vl = MTASTS_RECORD_MAX_SIZE + k - 40, len = hl + vl;
+
+		ck_assert_uint_le(len, MTASTS_RECORD_MAX_SIZE);
+		memcpy(text, head, hl);
+		memset(text + hl, 'x', vl);
+		if (k == 0) {
+			ck_assert_int_eq(
+			        mtasts_tlsrpt_parse(&r, text, len, 0, NULL),
+			        MTASTS_OK);
+			ck_assert_int_eq(mtasts_tlsrpt_format_alloc(r, 0, &out),
+			                 MTASTS_OK);
+			ck_assert_uint_eq(strlen(out), MTASTS_RECORD_MAX_SIZE);
+			mtasts_free(out);
+			mtasts_tlsrpt_free(r);
+		} else {
+			ck_assert_int_eq(
+			        mtasts_tlsrpt_parse(&r, text, len, 0, NULL),
+			        MTASTS_ETOOLARGE);
+			ck_assert_ptr_null(r);
+		}
+	}
+	free(text);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -737,6 +779,7 @@ main(void)
 	tcase_add_test(tc, select_rdata_joins_strings);
 	tcase_add_test(tc, builder);
 	tcase_add_test(tc, limits_and_arguments);
+	tcase_add_test(tc, canonical_form_cap);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("registries");
 	tcase_add_test(tc, result_types);
